@@ -1,0 +1,53 @@
+/** Everything a request handler or a job needs, built once per process and closed on shutdown. */
+import type { Connection } from 'mongoose';
+import type { Config } from '../../config/bff';
+import type { Logger } from './logger';
+import { connectDb } from './infra/db';
+import { connectRedis, type Redis } from './infra/redis';
+import { userModel } from './modules/auth/user.model';
+import { caseModel, counterModel } from './modules/complaints/complaint.model';
+import { bureauModel, staffModel } from './modules/staff/staff.model';
+import { grantModel } from './modules/notify/grant.model';
+import { categoryModel } from './modules/catalog/category.model';
+import { createPlatforms } from './platforms';
+import type { Platforms } from './platforms/types';
+
+export function buildModels(conn: Connection) {
+  return {
+    User: userModel(conn),
+    Case: caseModel(conn),
+    Counter: counterModel(conn),
+    Bureau: bureauModel(conn),
+    Staff: staffModel(conn),
+    Grant: grantModel(conn),
+    Category: categoryModel(conn),
+  };
+}
+export type Models = ReturnType<typeof buildModels>;
+
+export interface Deps {
+  config: Config;
+  logger: Logger;
+  conn: Connection;
+  redis: Redis;
+  models: Models;
+  platforms: Platforms;
+  /** A Redis key under this deployment's prefix. */
+  key(...parts: string[]): string;
+}
+
+export async function createDeps(config: Config, logger: Logger): Promise<Deps> {
+  const [conn, redis] = await Promise.all([connectDb(config.mongodbUri), connectRedis(config.redisUrl)]);
+  const models = buildModels(conn);
+  const key = (...parts: string[]) => config.redisPrefix + parts.join(':');
+  const platforms = createPlatforms(config, redis, key);
+  return { config, logger, conn, redis, models, platforms, key };
+}
+
+export async function syncIndexes(deps: Deps): Promise<void> {
+  for (const model of Object.values(deps.models)) await model.createIndexes();
+}
+
+export async function closeDeps(deps: Deps): Promise<void> {
+  await Promise.allSettled([deps.conn.close(), deps.redis.quit()]);
+}

@@ -1,0 +1,109 @@
+/**
+ * Declares each route once: the shared zod schemas parse the request, the same schemas feed
+ * the OpenAPI document, and the handler only calls a service.
+ */
+import Router from '@koa/router';
+import type { Context, Middleware } from 'koa';
+import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { errorBody } from '../../../shared/api/common';
+import { validationError } from './middleware';
+
+type Method = 'get' | 'post' | 'delete';
+
+export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z.ZodType> {
+  method: Method;
+  path: string;
+  summary: string;
+  tag: string;
+  security?: 'bearer' | 'staffCookie';
+  body?: B;
+  query?: Q;
+  params?: P;
+  response?: z.ZodType;
+  status?: number;
+  middleware?: Middleware[];
+}
+
+export interface RouteInput<B, Q, P> {
+  body: B;
+  query: Q;
+  params: P;
+  ctx: Context;
+}
+
+export class Api {
+  readonly router: Router;
+  readonly registry = new OpenAPIRegistry();
+
+  constructor(prefix: string) {
+    this.router = new Router({ prefix });
+    this.prefix = prefix;
+  }
+
+  private readonly prefix: string;
+
+  route<B extends z.ZodType = z.ZodUndefined, Q extends z.ZodType = z.ZodUndefined, P extends z.ZodType = z.ZodUndefined>(
+    spec: RouteSpec<B, Q, P>,
+    handler: (input: RouteInput<z.output<B>, z.output<Q>, z.output<P>>) => Promise<unknown>,
+  ): void {
+    this.register(spec);
+    const status = spec.status ?? 200;
+    const run: Middleware = async (ctx) => {
+      const input = {
+        body: parse(spec.body, (ctx.request as { body?: unknown }).body ?? {}),
+        query: parse(spec.query, { ...ctx.query }),
+        params: parse(spec.params, ctx.params),
+        ctx,
+      } as RouteInput<z.output<B>, z.output<Q>, z.output<P>>;
+      const result = await handler(input);
+      if (result === undefined) {
+        ctx.status = 204;
+      } else {
+        ctx.status = status;
+        ctx.body = result;
+      }
+    };
+    this.router[spec.method](spec.path, ...(spec.middleware ?? []), run);
+  }
+
+  private register(spec: RouteSpec<z.ZodType, z.ZodType, z.ZodType>): void {
+    const path = this.prefix + spec.path.replace(/:(\w+)/g, '{$1}');
+    const config: RouteConfig = {
+      method: spec.method,
+      path,
+      summary: spec.summary,
+      tags: [spec.tag],
+      request: {
+        ...(spec.body ? { body: { content: { 'application/json': { schema: spec.body } } } } : {}),
+        ...(spec.query ? { query: spec.query as z.ZodObject } : {}),
+        ...(spec.params ? { params: spec.params as z.ZodObject } : {}),
+      },
+      responses: {
+        [spec.status ?? (spec.response ? 200 : 204)]: spec.response
+          ? { description: 'OK', content: { 'application/json': { schema: spec.response } } }
+          : { description: 'No content' },
+        default: { description: 'Error', content: { 'application/json': { schema: errorBody } } },
+      },
+      ...(spec.security ? { security: [{ [spec.security]: [] }] } : {}),
+    };
+    this.registry.registerPath(config);
+  }
+
+  openapi(info: { title: string; version: string }) {
+    this.registry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+    this.registry.registerComponent('securitySchemes', 'staffCookie', { type: 'apiKey', in: 'cookie', name: 'sid' });
+    return new OpenApiGeneratorV31(this.registry.definitions).generateDocument({
+      openapi: '3.1.0',
+      info,
+      servers: [{ url: '/' }],
+    });
+  }
+}
+
+function parse(schema: z.ZodType | undefined, value: unknown): unknown {
+  if (!schema) return undefined;
+  const result = schema.safeParse(value);
+  if (!result.success) throw validationError(result.error);
+  return result.data;
+}

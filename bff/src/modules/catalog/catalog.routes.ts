@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import type { Api } from '../../http/api';
+import type { Deps } from '../../context';
+import { CATEGORY_TREE_VERSION } from '../../../../shared/complaint/categories';
+
+export function catalogRoutes(api: Api, deps: Deps): void {
+  api.route(
+    {
+      method: 'get',
+      path: '/categories',
+      tag: 'catalog',
+      summary: '投诉分类（商品/服务及问题性质）',
+      response: z.object({
+        version: z.string(),
+        items: z.array(z.object({ code: z.string(), name: z.string(), parent: z.string().nullable() })),
+      }),
+    },
+    async () => {
+      const items = await deps.models.Category.find({ treeVersion: CATEGORY_TREE_VERSION }, { _id: 0, code: 1, name: 1, parent: 1 })
+        .sort({ code: 1 })
+        .lean();
+      return { version: CATEGORY_TREE_VERSION, items: items.map((c) => ({ code: c.code, name: c.name, parent: c.parent ?? null })) };
+    },
+  );
+}

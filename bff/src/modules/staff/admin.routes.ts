@@ -1,0 +1,85 @@
+import { z } from 'zod';
+import type { Api } from '../../http/api';
+import type { Deps } from '../../context';
+import { requireStaff, SESSION_COOKIE } from '../../http/staff-auth';
+import {
+  adminCaseDetail,
+  adminCaseList,
+  adminLoginBody,
+  caseListQuery,
+  staffSessionReply,
+  transitionBody,
+} from '../../../../shared/api/admin';
+import * as staffService from './staff.service';
+import * as handling from '../handling/handling.service';
+
+export function adminRoutes(api: Api, deps: Deps): void {
+  const staff = [requireStaff(deps)];
+  const numberParam = z.object({ number: z.string().max(32) });
+
+  api.route(
+    { method: 'post', path: '/admin/login', tag: 'admin', summary: '工作人员登录', body: adminLoginBody, response: staffSessionReply },
+    async ({ body, ctx }) => {
+      const { sid, session } = await staffService.login(deps, body.username, body.password);
+      ctx.cookies.set(SESSION_COOKIE, sid, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: deps.config.production,
+        path: '/api/v1/admin',
+        maxAge: deps.config.staffSessionTtlS * 1000,
+      });
+      return staffService.staffView(deps, session);
+    },
+  );
+  api.route(
+    { method: 'post', path: '/admin/logout', tag: 'admin', summary: '退出登录', security: 'staffCookie', middleware: staff },
+    async ({ ctx }) => {
+      await staffService.logout(deps, ctx.state.sid);
+      ctx.cookies.set(SESSION_COOKIE, '', { path: '/api/v1/admin', maxAge: 0 });
+    },
+  );
+  api.route(
+    { method: 'get', path: '/admin/me', tag: 'admin', summary: '当前工作人员', security: 'staffCookie', response: staffSessionReply, middleware: staff },
+    ({ ctx }) => staffService.staffView(deps, ctx.state.staff),
+  );
+  api.route(
+    {
+      method: 'get',
+      path: '/admin/cases',
+      tag: 'admin',
+      summary: '案件列表（限本人管辖范围）',
+      security: 'staffCookie',
+      query: caseListQuery,
+      response: adminCaseList,
+      middleware: staff,
+    },
+    ({ query, ctx }) => handling.listCases(deps, ctx.state.staff, query),
+  );
+  api.route(
+    {
+      method: 'get',
+      path: '/admin/cases/:number',
+      tag: 'admin',
+      summary: '案件详情',
+      security: 'staffCookie',
+      params: numberParam,
+      response: adminCaseDetail,
+      middleware: staff,
+    },
+    ({ params, ctx }) => handling.getCase(deps, ctx.state.staff, params.number),
+  );
+  api.route(
+    {
+      method: 'post',
+      path: '/admin/cases/:number/transitions',
+      tag: 'admin',
+      summary: '办理操作（受理、不予受理、调解、办结……）',
+      security: 'staffCookie',
+      params: numberParam,
+      body: transitionBody,
+      response: adminCaseDetail,
+      middleware: staff,
+    },
+    ({ params, body, ctx }) => handling.transition(deps, ctx.state.staff, params.number, body),
+  );
+}

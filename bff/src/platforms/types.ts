@@ -1,0 +1,29 @@
+/** What the BFF needs from a mini program platform, whichever vendor is behind it. */
+import type { Platform } from '../../../shared/api/common';
+
+export interface LoginIdentity {
+  platformUserId: string;
+  unionId?: string;
+}
+
+export type SendOutcome =
+  | { status: 'sent' }
+  | { status: 'skipped'; code: string }
+  | { status: 'rejected'; code: string; message: string };
+
+export interface SubscriptionMessage {
+  touser: string;
+  templateId: string;
+  page: string;
+  data: Record<string, string>;
+  deliveryKey: string;
+}
+
+export interface PlatformAdapter {
+  readonly platform: Platform;
+  exchangeLoginCode(code: string): Promise<LoginIdentity>;
+  /** Resolves with the vendor's final answer; throws TransientError when worth retrying. */
+  sendSubscription(message: SubscriptionMessage): Promise<SendOutcome>;
+}
+
+export type Platforms = Record<Platform, PlatformAdapter>;

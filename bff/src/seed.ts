@@ -1,0 +1,33 @@
+/** Seeds what a fresh installation needs: a demo bureau, its staff account and the category tree. */
+import type { Deps } from './context';
+import { CATEGORY_TREE_VERSION, flattenCategories } from '../../shared/complaint/categories';
+import { hashPassword } from './modules/staff/staff.service';
+
+export const DEMO_BUREAU = { code: '110105', name: '北京市朝阳区市场监督管理局', regionCode: '110105' };
+export const DEMO_STAFF_USERNAME = 'demo';
+
+export async function seed(deps: Deps, opts: { staffPassword: string }): Promise<void> {
+  const { Bureau, Staff, Category } = deps.models;
+  await Bureau.updateOne({ code: DEMO_BUREAU.code }, { $setOnInsert: DEMO_BUREAU }, { upsert: true });
+  const existing = await Staff.findOne({ username: DEMO_STAFF_USERNAME }).lean();
+  const passwordHash = await hashPassword(opts.staffPassword);
+  if (existing) {
+    await Staff.updateOne({ _id: existing._id }, { $set: { passwordHash, failedLogins: 0 }, $unset: { lockedUntil: 1 } });
+  } else {
+    await Staff.create({
+      username: DEMO_STAFF_USERNAME,
+      passwordHash,
+      displayName: '演示承办人',
+      role: 'handler',
+      bureauCode: DEMO_BUREAU.code,
+      regionPrefix: DEMO_BUREAU.regionCode,
+    });
+  }
+  for (const c of flattenCategories()) {
+    await Category.updateOne(
+      { code: c.code },
+      { $set: { name: c.name, parent: c.parent, treeVersion: CATEGORY_TREE_VERSION } },
+      { upsert: true },
+    );
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * Runtime settings of the BFF, the workers and the sandbox: read from the environment once,
+ * validated, typed and frozen. No other file reads process.env.
+ */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', ''])
+  .transform((v) => v === 'true' || v === '1');
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    HOST: z.string().default('127.0.0.1'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PUBLIC_URL: z.string().url().optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'MONGODB_URI must be a mongodb:// URI'),
+    REDIS_URL: z.string().regex(/^rediss?:\/\//, 'REDIS_URL must be a redis:// URI'),
+    REDIS_PREFIX: z.string().regex(/^[a-z0-9:_-]{1,40}$/).default('c12315:'),
+    JWT_SECRET: z.string().min(32).optional(),
+    JWT_ISSUER: z.string().default('consumer-12315'),
+    ACCESS_TOKEN_TTL_S: z.coerce.number().int().min(60).max(86_400).default(900),
+    REFRESH_TOKEN_TTL_S: z.coerce.number().int().min(3600).default(30 * 86_400),
+    STAFF_SESSION_TTL_S: z.coerce.number().int().min(300).default(8 * 3600),
+    SANDBOX: bool.optional(),
+    WECHAT_API_BASE: z.string().url().default('https://api.weixin.qq.com'),
+    WECHAT_APP_ID: z.string().min(1).default('wx-sandbox-app'),
+    WECHAT_APP_SECRET: z.string().min(1).optional(),
+    ALIPAY_GATEWAY: z.string().url().default('https://openapi.alipay.com/gateway.do'),
+    ALIPAY_APP_ID: z.string().min(1).default('2021000000000000'),
+    ALIPAY_PRIVATE_KEY: z.string().optional(),
+    ALIPAY_PUBLIC_KEY: z.string().optional(),
+    ALIPAY_ID_FIELD: z.enum(['open_id', 'user_id']).default('open_id'),
+    IDENTITY_API_BASE: z.string().url().default('https://faceid.tencentcloudapi.com'),
+    IDENTITY_SECRET_ID: z.string().optional(),
+    IDENTITY_SECRET_KEY: z.string().optional(),
+    WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
+    OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+    STATIC_ADMIN_DIR: z.string().optional(),
+    STATIC_H5_DIR: z.string().optional(),
+    DEMO_STAFF_PASSWORD: z.string().min(8).optional(),
+    DEFAULT_BUREAU_CODE: z.string().regex(/^\d{6}$/).default('110105'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV !== 'production') return;
+    const required = ['JWT_SECRET', 'WECHAT_APP_SECRET', 'ALIPAY_PRIVATE_KEY', 'ALIPAY_PUBLIC_KEY'] as const;
+    for (const key of required) {
+      if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: `${key} is required in production` });
+    }
+    if (env.SANDBOX) ctx.addIssue({ code: 'custom', path: ['SANDBOX'], message: 'the sandbox cannot run in production' });
+  });
+
+function build(env: z.infer<typeof schema>) {
+  const production = env.NODE_ENV === 'production';
+  return {
+    env: env.NODE_ENV,
+    production,
+    host: env.HOST,
+    port: env.PORT,
+    publicUrl: env.PUBLIC_URL,
+    logLevel: env.LOG_LEVEL,
+    mongodbUri: env.MONGODB_URI,
+    redisUrl: env.REDIS_URL,
+    redisPrefix: env.REDIS_PREFIX,
+    sandbox: !production && (env.SANDBOX ?? true),
+    jwt: {
+      // Outside production a per-process secret keeps development free of shared secrets.
+      secret: env.JWT_SECRET ?? randomBytes(32).toString('hex'),
+      issuer: env.JWT_ISSUER,
+      audience: 'consumer-api',
+      accessTtlS: env.ACCESS_TOKEN_TTL_S,
+      refreshTtlS: env.REFRESH_TOKEN_TTL_S,
+    },
+    staffSessionTtlS: env.STAFF_SESSION_TTL_S,
+    wechat: {
+      apiBase: env.WECHAT_API_BASE,
+      appId: env.WECHAT_APP_ID,
+      appSecret: env.WECHAT_APP_SECRET ?? 'sandbox-secret',
+    },
+    alipay: {
+      gateway: env.ALIPAY_GATEWAY,
+      appId: env.ALIPAY_APP_ID,
+      privateKey: env.ALIPAY_PRIVATE_KEY ?? '',
+      alipayPublicKey: env.ALIPAY_PUBLIC_KEY ?? '',
+      idField: env.ALIPAY_ID_FIELD,
+    },
+    identity: {
+      apiBase: env.IDENTITY_API_BASE,
+      secretId: env.IDENTITY_SECRET_ID ?? 'sandbox-secret-id',
+      secretKey: env.IDENTITY_SECRET_KEY ?? 'sandbox-secret-key',
+    },
+    worker: { concurrency: env.WORKER_CONCURRENCY, outboxPollMs: env.OUTBOX_POLL_MS },
+    staticDirs: { admin: env.STATIC_ADMIN_DIR, h5: env.STATIC_H5_DIR },
+    demoStaffPassword: env.DEMO_STAFF_PASSWORD,
+    // Until jurisdiction is resolved from the respondent's region, every case goes to this bureau.
+    defaultBureauCode: env.DEFAULT_BUREAU_CODE,
+  };
+}
+
+export type Config = Readonly<ReturnType<typeof build>>;
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Validates the given environment (process.env by default) and stops with one clear line per problem. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return deepFreeze(build(parsed.data));
+}

@@ -1,0 +1,123 @@
+// Command devdb runs FerretDB (MongoDB wire protocol) on SQLite files for local
+// development and tests, so that no MongoDB server has to be installed.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+)
+
+func main() {
+	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on (loopback only)")
+	dir := flag.String("dir", "", "directory for the SQLite database files (created if missing)")
+	logLevel := flag.String("log-level", "warn", "log level: debug, info, warn or error")
+	flag.Parse()
+
+	if err := run(*listen, *dir, *logLevel); err != nil {
+		fmt.Fprintf(os.Stderr, "devdb: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+func run(listen, dir, logLevel string) error {
+	if dir == "" {
+		return fmt.Errorf("-dir is required")
+	}
+
+	host, _, err := net.SplitHostPort(listen)
+	if err != nil {
+		return fmt.Errorf("invalid -listen %q: %w", listen, err)
+	}
+	// A development database without authentication must never be reachable from the network.
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return fmt.Errorf("-listen must be a loopback address, got %q", listen)
+	}
+
+	var level slog.Level
+	if err = level.UnmarshalText([]byte(logLevel)); err != nil {
+		return fmt.Errorf("invalid -log-level %q: %w", logLevel, err)
+	}
+
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	// The SQLite backend requires the directory to exist.
+	if err = os.MkdirAll(abs, 0o700); err != nil {
+		return err
+	}
+
+	// A file URL built this way survives spaces and other special characters in the path.
+	sqliteURL := (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs) + "/"}).String()
+
+	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
+
+	// The embeddable package never starts the telemetry reporter and disables telemetry itself.
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: listen},
+		Logger:    logger,
+		Handler:   "sqlite",
+		SQLiteURL: sqliteURL,
+	})
+	if err != nil {
+		return err
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	done := make(chan error, 1)
+	go func() { done <- f.Run(ctx) }()
+
+	uri := f.MongoDBURI()
+	if err = waitAccepting(ctx, strings.TrimSuffix(strings.TrimPrefix(uri, "mongodb://"), "/")); err != nil {
+		stop()
+		<-done
+		return err
+	}
+
+	fmt.Println("ready " + uri)
+
+	<-ctx.Done()
+	// Restore default signal handling so that a second signal kills the process at once.
+	stop()
+
+	// FerretDB gives open client connections a few seconds to finish.
+	select {
+	case err = <-done:
+		return err
+	case <-time.After(15 * time.Second):
+		return fmt.Errorf("shutdown timed out")
+	}
+}
+
+// waitAccepting dials the listener until a connection succeeds.
+func waitAccepting(ctx context.Context, addr string) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		conn, err := net.DialTimeout("tcp", addr, time.Second)
+		if err == nil {
+			return conn.Close()
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("listener at %s does not accept connections: %w", addr, err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}

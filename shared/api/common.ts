@@ -1,0 +1,15 @@
+import { z } from 'zod';
+
+export const errorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    fields: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof errorBody>;
+
+export const platformSchema = z.enum(['wechat', 'alipay']);
+export type Platform = z.infer<typeof platformSchema>;
+
+export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
