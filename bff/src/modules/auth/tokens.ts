@@ -48,7 +48,7 @@ interface RefreshRecord {
   family: string;
 }
 
-export async function issueRefreshToken(deps: Deps, userId: string, platform: Platform, family = randomUUID()) {
+export async function issueRefreshToken(deps: Deps, userId: string, platform: Platform, family: string = randomUUID()) {
   const token = randomBytes(32).toString('base64url');
   const record: RefreshRecord = { userId, platform, family };
   const ttl = deps.config.jwt.refreshTtlS;

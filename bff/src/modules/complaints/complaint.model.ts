@@ -44,11 +44,14 @@ const caseSchema = new Schema(
     version: { type: Number, required: true, default: 0 },
     bureauCode: { type: String, required: true },
     owner: {
-      userId: { type: String, required: true },
-      platform: { type: String, required: true },
+      type: new Schema(
+        { userId: { type: String, required: true }, platform: { type: String, required: true } },
+        { _id: false },
+      ),
+      required: true,
     },
     idempotencyKey: { type: String, required: true },
-    respondent: { name: { type: String, required: true } },
+    respondent: { type: new Schema({ name: { type: String, required: true } }, { _id: false }), required: true },
     description: { type: String, required: true },
     receivedAt: { type: Date, required: true },
     deadlines: {
