@@ -6,6 +6,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/url"
@@ -23,15 +24,16 @@ func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on (loopback only)")
 	dir := flag.String("dir", "", "directory for the SQLite database files (created if missing)")
 	logLevel := flag.String("log-level", "warn", "log level: debug, info, warn or error")
+	watchStdin := flag.Bool("watch-stdin", false, "shut down when standard input closes (the parent process died)")
 	flag.Parse()
 
-	if err := run(*listen, *dir, *logLevel); err != nil {
+	if err := run(*listen, *dir, *logLevel, *watchStdin); err != nil {
 		fmt.Fprintf(os.Stderr, "devdb: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(listen, dir, logLevel string) error {
+func run(listen, dir, logLevel string, watchStdin bool) error {
 	if dir == "" {
 		return fmt.Errorf("-dir is required")
 	}
@@ -77,6 +79,14 @@ func run(listen, dir, logLevel string) error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+
+	if watchStdin {
+		// A parent killed without a chance to clean up closes our stdin; do not outlive it.
+		go func() {
+			_, _ = io.Copy(io.Discard, os.Stdin)
+			stop()
+		}()
+	}
 
 	done := make(chan error, 1)
 	go func() { done <- f.Run(ctx) }()

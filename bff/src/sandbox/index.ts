@@ -19,7 +19,7 @@ export async function startSandbox(config: SandboxConfig, ports: { wechat?: numb
   const alipay = await startAlipayStandin({
     ...config.alipay,
     port: ports.alipay,
-    templates: ALIPAY_TEMPLATES.map((t) => ({ id: t.id, keys: Object.keys(t.fields) })),
+    templates: Object.fromEntries(ALIPAY_TEMPLATES.map((t) => [t.id, Object.keys(t.fields)])),
   });
   const identity = await startIdentityStandin({ ...config.identity, port: ports.identity });
   return {

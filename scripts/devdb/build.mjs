@@ -1,0 +1,183 @@
+// Builds and runs the embedded development database (FerretDB on SQLite, see main.go).
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+// Stripped binary without the PostgreSQL backend: smaller and quicker to link; only SQLite is used.
+const BUILD_ARGS = ['build', '-tags', 'ferretdb_no_postgresql', '-ldflags', '-s -w'];
+const READY_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 20_000;
+const STDERR_KEEP = 64 * 1024;
+
+function run(cmd, args, options) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    child.on('error', reject);
+    child.on('close', (code, signal) => resolve({ code, signal, output }));
+  });
+}
+
+async function sourceHash() {
+  const hash = createHash('sha256');
+  for (const name of ['go.mod', 'go.sum', 'main.go']) {
+    hash.update(await readFile(join(here, name)));
+  }
+  hash.update(BUILD_ARGS.join('\0'));
+  return hash.digest('hex').slice(0, 12);
+}
+
+function cacheRoot() {
+  return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'consumer-12315');
+}
+
+/** Returns the path of the devdb binary, building it first if this source has not been built yet. */
+export async function ensureDevdb({ log = console.log } = {}) {
+  const folder = join(cacheRoot(), `devdb-${await sourceHash()}`);
+  const binary = join(folder, 'devdb');
+  if (existsSync(binary)) return binary;
+
+  let version;
+  try {
+    version = await run('go', ['version'], {});
+  } catch (err) {
+    if (err.code === 'ENOENT') {
+      throw new Error(
+        'The development database needs the Go toolchain (1.24 or newer) to build once, but `go` is not on PATH. ' +
+          'Install Go, or set MONGODB_URI to an existing MongoDB server.',
+      );
+    }
+    throw err;
+  }
+  if (version.code !== 0) throw new Error(`\`go version\` failed:\n${version.output}`);
+
+  log(`Building the development database (FerretDB) into ${folder}; the first build takes 1-3 minutes...`);
+  const started = Date.now();
+  await mkdir(folder, { recursive: true });
+  // Build under a temporary name and rename, so concurrent starts never see a half-written binary.
+  const partial = `${binary}.${process.pid}.tmp`;
+  const env = {
+    ...process.env,
+    // Reproducible, offline-friendly build: no VCS stamping, no go.mod rewrite, no toolchain download.
+    GOFLAGS: '-trimpath -mod=readonly -buildvcs=false',
+    GOTOOLCHAIN: 'local',
+    CGO_ENABLED: '0',
+  };
+  const result = await run('go', [...BUILD_ARGS, '-o', partial, '.'], { cwd: here, env });
+  if (result.code !== 0) {
+    await rm(partial, { force: true });
+    throw new Error(`Building the development database failed (${version.output.trim()}):\n${result.output}`);
+  }
+  await rename(partial, binary);
+  log(`Built the development database in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  return binary;
+}
+
+/**
+ * Starts devdb on 127.0.0.1:port with its SQLite files in dir; resolves once it accepts connections.
+ * Log lines it writes after start-up go to onLog (stderr by default).
+ */
+export async function startDevdb({
+  binary,
+  dir,
+  port,
+  logLevel = 'warn',
+  onLog = (line) => process.stderr.write(`[devdb] ${line}\n`),
+}) {
+  // stdin stays an open pipe: devdb exits when it closes, so it never outlives a killed parent.
+  // Its own process group keeps a terminal's Ctrl-C from reaching it directly: stop() shuts it down in order.
+  const child = spawn(
+    binary,
+    ['-listen', `127.0.0.1:${port}`, '-dir', dir, '-log-level', logLevel, '-watch-stdin'],
+    { stdio: ['pipe', 'pipe', 'pipe'], detached: true },
+  );
+
+  let ready = false;
+  let stderr = '';
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+
+  createInterface({ input: child.stderr }).on('line', (line) => {
+    if (ready) {
+      onLog(line);
+    } else {
+      stderr = (stderr + line + '\n').slice(-STDERR_KEEP);
+    }
+  });
+
+  const uri = await new Promise((resolve, reject) => {
+    const fail = (reason) => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      // Give the stderr stream a moment to deliver its last lines.
+      setTimeout(() => reject(new Error(`devdb ${reason}${stderr ? `; its output:\n${stderr}` : ''}`)), 50);
+    };
+    const timer = setTimeout(() => fail(`was not ready within ${READY_TIMEOUT_MS / 1000} s`), READY_TIMEOUT_MS);
+    child.on('error', (err) => fail(`could not start: ${err.message}`));
+    exited.then(({ code, signal }) => {
+      if (!ready) fail(`exited before it was ready (code ${code}, signal ${signal})`);
+    });
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const match = /^ready (mongodb:\/\/\S+)$/.exec(line);
+      if (!ready && match) {
+        ready = true;
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+  });
+
+  let stopping;
+  async function stop() {
+    stopping ??= (async () => {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+        const result = await exited;
+        clearTimeout(timer);
+        return result;
+      }
+      return exited;
+    })();
+    return stopping;
+  }
+
+  return { uri, stop, pid: child.pid };
+}
+
+/** Returns a TCP port on 127.0.0.1 that was free a moment ago. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen({ port: 0, host: '127.0.0.1' }, () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+// Manual check: `node scripts/devdb/build.mjs [state dir]` builds, starts and prints the URI until Ctrl-C.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const binary = await ensureDevdb({ log: console.error });
+  const dir = process.argv[2] || (await mkdtemp(join(tmpdir(), 'devdb-')));
+  const db = await startDevdb({ binary, dir, port: await freePort() });
+  console.log(db.uri);
+  console.error(`SQLite files in ${dir}; Ctrl-C stops.`);
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, async () => {
+      await db.stop();
+      process.exit(0);
+    });
+  }
+}
