@@ -70,7 +70,7 @@ async function main() {
 
     await phase('builds (weapp, alipay, h5, admin)', () =>
       ['weapp', 'alipay', 'h5'].every((type) => run(bin('taro'), ['build', '--type', type], { env: { ...process.env, NODE_ENV: 'production' } }) === 0) &&
-      run(bin('vite'), ['build', '--config', 'bff/admin/vite.config.ts', '--logLevel', 'warn']) === 0,
+      run(bin('vite'), ['build', '--config', 'bff/admin/vite.config.mts', '--logLevel', 'warn']) === 0,
     );
     await phase('build checks', () => jest('build'));
 

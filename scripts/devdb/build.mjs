@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -30,7 +30,9 @@ function run(cmd, args, options) {
 
 async function sourceHash() {
   const hash = createHash('sha256');
-  for (const name of ['go.mod', 'go.sum', 'main.go']) {
+  const goFiles = (await readdir(here)).filter((name) => name.endsWith('.go')).sort();
+  for (const name of ['go.mod', 'go.sum', ...goFiles]) {
+    hash.update(`${name}\0`);
     hash.update(await readFile(join(here, name)));
   }
   hash.update(BUILD_ARGS.join('\0'));

@@ -1,5 +1,6 @@
 // Command devdb runs FerretDB (MongoDB wire protocol) on SQLite files for local
-// development and tests, so that no MongoDB server has to be installed.
+// development and tests, so that no MongoDB server has to be installed. Clients connect
+// to a small proxy that makes single-document updates atomic (see serialize.go).
 package main
 
 import (
@@ -13,7 +14,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"time"
 
@@ -66,13 +66,25 @@ func run(listen, dir, logLevel string, watchStdin bool) error {
 
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 
+	// Bind the public port first so that a port conflict fails before any database work.
+	ln, err := net.Listen("tcp", listen)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+
+	// FerretDB itself listens on a private loopback port behind the write serializer.
 	// The embeddable package never starts the telemetry reporter and disables telemetry itself.
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: listen},
+		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
 		Logger:    logger,
 		Handler:   "sqlite",
 		SQLiteURL: sqliteURL,
 	})
+	if err != nil {
+		return err
+	}
+	backend, err := url.Parse(f.MongoDBURI())
 	if err != nil {
 		return err
 	}
@@ -88,23 +100,29 @@ func run(listen, dir, logLevel string, watchStdin bool) error {
 		}()
 	}
 
+	ferretCtx, stopFerret := context.WithCancel(context.Background())
+	defer stopFerret()
 	done := make(chan error, 1)
-	go func() { done <- f.Run(ctx) }()
+	go func() { done <- f.Run(ferretCtx) }()
 
-	uri := f.MongoDBURI()
-	if err = waitAccepting(ctx, strings.TrimSuffix(strings.TrimPrefix(uri, "mongodb://"), "/")); err != nil {
-		stop()
+	s := newSerializer(backend.Host)
+	go s.serve(ln, func(format string, args ...any) { logger.Warn(fmt.Sprintf(format, args...)) })
+
+	if err = waitAccepting(ctx, ln.Addr().String()); err != nil {
+		stopFerret()
 		<-done
 		return err
 	}
 
-	fmt.Println("ready " + uri)
+	fmt.Printf("ready mongodb://%s/\n", ln.Addr())
 
 	<-ctx.Done()
 	// Restore default signal handling so that a second signal kills the process at once.
 	stop()
 
-	// FerretDB gives open client connections a few seconds to finish.
+	_ = ln.Close()
+	s.shutdown()
+	stopFerret()
 	select {
 	case err = <-done:
 		return err

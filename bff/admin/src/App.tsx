@@ -1,0 +1,48 @@
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { Navigate, Route, Routes, useLocation } from 'react-router';
+import { Spin } from 'antd';
+import { api, setUnauthorizedHandler, type Staff } from './api';
+import { AuthContext } from './auth';
+import { AdminLayout } from './components/AdminLayout';
+import Login from './pages/Login';
+import Queue from './pages/Queue';
+import CaseDetail from './pages/CaseDetail';
+
+function RequireAuth({ staff, children }: { staff: Staff | null | undefined; children: ReactNode }) {
+  const location = useLocation();
+  if (staff === undefined) {
+    return <Spin size="large" fullscreen description="正在加载…" />;
+  }
+  if (staff === null) return <Navigate to="/login" replace state={{ from: location }} />;
+  return children;
+}
+
+export default function App() {
+  const [staff, setStaff] = useState<Staff | null | undefined>(undefined);
+  const auth = useMemo(() => ({ staff, setStaff }), [staff]);
+
+  useEffect(() => {
+    // Any 401 signs the page out; the route guard then shows the login page.
+    setUnauthorizedHandler(() => setStaff(null));
+    api.me().then(setStaff, () => setStaff(null));
+  }, []);
+
+  return (
+    <AuthContext.Provider value={auth}>
+      <Routes>
+        <Route path="/login" element={<Login />} />
+        <Route
+          element={
+            <RequireAuth staff={staff}>
+              <AdminLayout />
+            </RequireAuth>
+          }
+        >
+          <Route path="/cases" element={<Queue />} />
+          <Route path="/cases/:number" element={<CaseDetail />} />
+        </Route>
+        <Route path="*" element={<Navigate to="/cases" replace />} />
+      </Routes>
+    </AuthContext.Provider>
+  );
+}

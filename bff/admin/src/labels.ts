@@ -1,0 +1,57 @@
+/** Chinese words the admin page shows for the codes the API returns. */
+import { COMPLAINT_TRANSITIONS } from '../../../shared/complaint/workflow';
+import type { ComplaintStatus } from '../../../shared/complaint/status';
+import type { Staff } from './api';
+
+export { STATUS_LABELS, CASE_TYPE_LABELS, COMPLAINT_STATUSES } from '../../../shared/complaint/status';
+
+// Not imported from shared/api/admin: that module brings zod (about 24 kB gzip) into the page.
+export const ROLE_LABELS: Record<Staff['role'], string> = {
+  admin: '管理员',
+  supervisor: '监管主管',
+  handler: '承办人',
+};
+
+export const STATUS_COLORS: Record<ComplaintStatus, string> = {
+  submitted: 'gold',
+  accepted: 'blue',
+  rejected: 'magenta',
+  mediating: 'cyan',
+  resolved: 'green',
+  mediation_ended: 'volcano',
+  closed: 'default',
+  withdrawn: 'default',
+};
+
+// The workflow table names every staff and consumer action; submit is the entry the intake writes.
+const ACTION_LABELS: Record<string, string> = {
+  submit: '提交投诉',
+  ...Object.fromEntries(COMPLAINT_TRANSITIONS.map((t) => [t.action, t.label])),
+};
+export const actionLabel = (action: string): string => ACTION_LABELS[action] ?? action;
+
+export const PLATFORM_LABELS: Record<string, string> = { wechat: '微信', alipay: '支付宝' };
+
+export function actorLabel(actor: string): string {
+  if (actor === 'consumer') return '投诉人';
+  if (actor.startsWith('staff:')) return `工作人员 ${actor.slice('staff:'.length)}`;
+  return '系统';
+}
+
+export const EVENT_LABELS: Record<string, string> = {
+  accepted: '受理通知',
+  rejected: '不予受理通知',
+  mediation_started: '调解开始通知',
+  mediation_ended: '终止调解通知',
+  resolved: '调解成功通知',
+  closed: '办结通知',
+};
+
+export const DELIVERY_STATUS: Record<string, { label: string; color: string }> = {
+  pending: { label: '待发送', color: 'default' },
+  queued: { label: '发送中', color: 'processing' },
+  sent: { label: '已送达', color: 'success' },
+  skipped: { label: '未订阅，未发送', color: 'warning' },
+  rejected: { label: '平台拒收', color: 'error' },
+  dead: { label: '发送失败', color: 'error' },
+};
