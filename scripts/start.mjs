@@ -52,7 +52,7 @@ async function main() {
 
     await tsx('seed', 'bff/src/seed-cli.ts', env, /^READY seeded/);
     log('building the admin page');
-    if (run('npx', ['vite', 'build', '--config', 'bff/admin/vite.config.mts', '--logLevel', 'warn']) !== 0) throw new Error('admin build failed');
+    if (run(path.join(ROOT, 'node_modules/.bin/vite'), ['build', '--config', 'bff/admin/vite.config.mts', '--logLevel', 'warn']) !== 0) throw new Error('admin build failed');
 
     const bff = procs.add(await startBff(env));
     procs.add(await startWorker(env));

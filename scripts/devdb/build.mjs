@@ -49,9 +49,16 @@ export async function ensureDevdb({ log = console.log } = {}) {
   const binary = join(folder, 'devdb');
   if (existsSync(binary)) return binary;
 
+  const env = {
+    ...process.env,
+    // Reproducible build: no VCS stamping, no go.mod rewrite, never a toolchain download.
+    GOFLAGS: '-trimpath -mod=readonly -buildvcs=false',
+    GOTOOLCHAIN: 'local',
+    CGO_ENABLED: '0',
+  };
   let version;
   try {
-    version = await run('go', ['version'], {});
+    version = await run('go', ['version'], { cwd: here, env });
   } catch (err) {
     if (err.code === 'ENOENT') {
       throw new Error(
@@ -68,13 +75,6 @@ export async function ensureDevdb({ log = console.log } = {}) {
   await mkdir(folder, { recursive: true });
   // Build under a temporary name and rename, so concurrent starts never see a half-written binary.
   const partial = `${binary}.${process.pid}.tmp`;
-  const env = {
-    ...process.env,
-    // Reproducible, offline-friendly build: no VCS stamping, no go.mod rewrite, no toolchain download.
-    GOFLAGS: '-trimpath -mod=readonly -buildvcs=false',
-    GOTOOLCHAIN: 'local',
-    CGO_ENABLED: '0',
-  };
   const result = await run('go', [...BUILD_ARGS, '-o', partial, '.'], { cwd: here, env });
   if (result.code !== 0) {
     await rm(partial, { force: true });
@@ -82,6 +82,12 @@ export async function ensureDevdb({ log = console.log } = {}) {
   }
   await rename(partial, binary);
   log(`Built the development database in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  // Binaries of older sources are of no further use.
+  for (const entry of await readdir(cacheRoot())) {
+    if (entry.startsWith('devdb-') && join(cacheRoot(), entry) !== folder) {
+      await rm(join(cacheRoot(), entry), { recursive: true, force: true });
+    }
+  }
   return binary;
 }
 
@@ -93,7 +99,8 @@ export async function startDevdb({
   binary,
   dir,
   port,
-  logLevel = 'warn',
+  // At warn FerretDB logs every error reply, including duplicate keys the application expects.
+  logLevel = 'error',
   onLog = (line) => process.stderr.write(`[devdb] ${line}\n`),
 }) {
   // stdin stays an open pipe: devdb exits when it closes, so it never outlives a killed parent.

@@ -23,7 +23,8 @@ import (
 func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on (loopback only)")
 	dir := flag.String("dir", "", "directory for the SQLite database files (created if missing)")
-	logLevel := flag.String("log-level", "warn", "log level: debug, info, warn or error")
+	// FerretDB logs every error reply at warn, including duplicate keys the application expects.
+	logLevel := flag.String("log-level", "error", "log level: debug, info, warn or error")
 	watchStdin := flag.Bool("watch-stdin", false, "shut down when standard input closes (the parent process died)")
 	flag.Parse()
 

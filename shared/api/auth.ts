@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod-zh';
 import { platformSchema } from './common';
 
 export const loginBody = z.strictObject({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod-zh';
 
 export const errorBody = z.object({
   error: z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod-zh';
 import { COMPLAINT_STATUSES, CASE_TYPES } from '../complaint/status';
 import { isoDate } from './common';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from './zod-zh';
 import { platformSchema } from './common';
 
 export const subscribeResult = z.enum(['accept', 'reject', 'ban', 'filter']);

@@ -23,8 +23,8 @@ function connection(deps: Deps) {
   return new IORedis(deps.config.redisUrl, { maxRetriesPerRequest: null });
 }
 
-export function createQueue(deps: Deps) {
-  return new Queue<DeliveryJob>(QUEUE, { connection: connection(deps), prefix: `${deps.config.redisPrefix}bull` });
+export function createQueue(deps: Deps, conn = connection(deps)) {
+  return new Queue<DeliveryJob>(QUEUE, { connection: conn, prefix: `${deps.config.redisPrefix}bull` });
 }
 
 export async function relayOnce(deps: Deps, queue: Queue<DeliveryJob>, limit = 200): Promise<number> {
@@ -60,11 +60,13 @@ export async function relayOnce(deps: Deps, queue: Queue<DeliveryJob>, limit = 2
 }
 
 export function startPushWorker(deps: Deps) {
-  const queue = createQueue(deps);
+  // BullMQ leaves connections it was given open, so they are closed here.
+  const connections = [connection(deps), connection(deps)];
+  const queue = createQueue(deps, connections[0]);
   const worker = new Worker<DeliveryJob>(
     QUEUE,
     async (job: Job<DeliveryJob>) => deliver(deps, job.data.caseId, job.data.key, job.attemptsMade + 1 >= MAX_ATTEMPTS),
-    { connection: connection(deps), prefix: `${deps.config.redisPrefix}bull`, concurrency: deps.config.worker.concurrency },
+    { connection: connections[1], prefix: `${deps.config.redisPrefix}bull`, concurrency: deps.config.worker.concurrency },
   );
   worker.on('error', (err) => deps.logger.warn({ err: err.message }, 'push worker error'));
 
@@ -89,6 +91,7 @@ export function startPushWorker(deps: Deps) {
       clearTimeout(timer);
       await worker.close();
       await queue.close();
+      await Promise.all(connections.map((c) => c.quit()));
     },
   };
 }

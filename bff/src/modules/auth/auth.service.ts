@@ -29,7 +29,7 @@ export async function login(deps: Deps, platform: Platform, code: string): Promi
       $set: { lastLoginAt: new Date(), ...(identity.unionId ? { unionId: identity.unionId } : {}) },
       $setOnInsert: { platform, platformUserId: identity.platformUserId, verified: false },
     },
-    { upsert: true, new: true },
+    { upsert: true, returnDocument: 'after' },
   ).lean();
   return session(deps, user);
 }

@@ -51,7 +51,7 @@ async function nextSequence(deps: Deps, name: string): Promise<number> {
   const counter = await deps.models.Counter.findOneAndUpdate(
     { _id: name },
     { $inc: { seq: 1 } },
-    { upsert: true, new: true },
+    { upsert: true, returnDocument: 'after' },
   ).lean<{ seq: number }>();
   return counter!.seq;
 }

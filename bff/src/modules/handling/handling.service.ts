@@ -161,7 +161,7 @@ export async function transition(
         timeline: { at: now, actor: `staff:${staff.username}`, action: t.action, from: doc.status, to: t.to, ...(input.reason ? { note: input.reason } : {}) },
       },
     },
-    { new: true },
+    { returnDocument: 'after' },
   ).lean<CaseDoc>();
   if (!updated) throw new AppError(409, 'VERSION_CONFLICT', '案件已被他人更新，请刷新后再试');
   deps.logger.info({ number: doc.number, action: t.action, staff: staff.staffId }, 'case transition');

@@ -26,7 +26,7 @@ export async function recordResults(
     const doc = await deps.models.Grant.findOneAndUpdate(
       { userId: user.id, platform, templateId },
       { $inc: { count: inc }, $setOnInsert: { userId: user.id, platform, templateId } },
-      { upsert: true, new: true },
+      { upsert: true, returnDocument: 'after' },
     ).lean();
     grants[templateId] = doc?.count ?? 0;
   }
@@ -38,7 +38,7 @@ export async function spendGrant(deps: Deps, userId: string, platform: string, t
   const doc = await deps.models.Grant.findOneAndUpdate(
     { userId, platform, templateId, count: mongoose.trusted({ $gt: 0 }) },
     { $inc: { count: -1 } },
-    { new: true },
+    { returnDocument: 'after' },
   ).lean();
   return Boolean(doc);
 }

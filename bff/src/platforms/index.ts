@@ -1,0 +1,55 @@
+/** Wraps the vendor clients behind the one PlatformAdapter interface the services use. */
+import type { Config } from '../../../config/bff';
+import type { Redis } from '../infra/redis';
+import { createAlipayClient } from './alipay';
+import { createWechatClient, type WechatClient } from './wechat';
+import type { PlatformAdapter, Platforms } from './types';
+
+export function wechatAdapter(client: WechatClient): PlatformAdapter {
+  return {
+    platform: 'wechat',
+    async exchangeLoginCode(code) {
+      const session = await client.code2Session(code);
+      // session_key stays here: nothing the BFF answers carries it.
+      return { platformUserId: session.openid, ...(session.unionid ? { unionId: session.unionid } : {}) };
+    },
+    async sendSubscription(m) {
+      const result = await client.sendSubscribeMessage({
+        openid: m.touser,
+        templateId: m.templateId,
+        page: m.page,
+        data: m.data,
+        deliveryKey: m.deliveryKey,
+      });
+      return result.status === 'sent' ? result : { ...result, code: String(result.code) };
+    },
+  };
+}
+
+export function createPlatforms(config: Config, redis: Redis, key: (...parts: string[]) => string): Platforms {
+  const wechat = createWechatClient({
+    baseUrl: config.wechat.apiBase,
+    appId: config.wechat.appId,
+    appSecret: config.wechat.appSecret,
+    redis,
+    keyPrefix: key(''),
+  });
+  const alipay = createAlipayClient({
+    appId: config.alipay.appId,
+    privateKey: config.alipay.privateKey,
+    alipayPublicKey: config.alipay.alipayPublicKey,
+    gateway: config.alipay.gateway,
+    idField: config.alipay.idField,
+  });
+  return {
+    wechat: wechatAdapter(wechat),
+    alipay: {
+      platform: 'alipay',
+      async exchangeLoginCode(code) {
+        return { platformUserId: (await alipay.exchangeCode(code)).id };
+      },
+      sendSubscription: (m) =>
+        alipay.sendTemplateMessage({ toId: m.touser, templateId: m.templateId, page: m.page, data: m.data, deliveryKey: m.deliveryKey }),
+    },
+  };
+}

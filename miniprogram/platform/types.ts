@@ -1,0 +1,15 @@
+/** What the platform-specific files return, whichever platform the build is for. */
+export type Platform = 'wechat' | 'alipay';
+
+export interface LoginCode {
+  platform: Platform;
+  code: string;
+}
+
+export type SubscribeResult = 'accept' | 'reject' | 'ban' | 'filter';
+
+/** Template id -> the user's answer in the subscribe dialog. */
+export type SubscribeResults = Record<string, SubscribeResult>;
+
+/** Both vendors take at most three one-time templates per dialog. */
+export const MAX_TEMPLATES_PER_DIALOG = 3;
