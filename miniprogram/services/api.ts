@@ -1,34 +1,17 @@
 /** Calls to the consumer API as the signed-in user; a refused token costs one silent login and one retry. */
-import type { ComplaintCreate } from '@shared/api/complaints';
-import type { ComplaintStatus } from '@shared/complaint/status';
+import type { ComplaintCreate, ComplaintSummary } from '@shared/api/complaints';
+import type { z } from 'zod';
+import type { templateView } from '@shared/api/subscriptions';
 import type { Platform, SubscribeResults } from '../platform/types';
 import { ApiError, send, type SendOptions } from './http';
 import { ensureSession, renewSession } from './session';
 
 export { ApiError };
 
-export interface ComplaintCreated {
-  number: string;
-  status: ComplaintStatus;
-  receivedAt: string;
-  deadlines: { acceptBy: string };
-}
-
-export interface ComplaintSummary {
-  number: string;
-  type: 'complaint' | 'report';
-  status: ComplaintStatus;
-  statusLabel: string;
-  respondentName: string;
-  receivedAt: string;
-  deadlines: { acceptBy?: string };
-}
-
-export interface SubscriptionTemplate {
-  id: string;
-  event: string;
-  title: string;
-}
+export type { ComplaintSummary };
+/** A complaint just filed always carries its acceptance deadline. */
+export type ComplaintCreated = ComplaintSummary & { deadlines: { acceptBy: string } };
+export type SubscriptionTemplate = z.infer<typeof templateView>;
 
 export async function request<T>(path: string, options: SendOptions = {}): Promise<T> {
   const session = await ensureSession();

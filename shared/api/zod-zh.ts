@@ -1,7 +1,7 @@
 /** Chinese validation messages for both ends: ours for the common cases, zod's zh-CN locale for the rest. */
 import { z } from 'zod';
-// One locale only: importing z.locales would put every language into the mini program bundle.
-import zhCN from 'zod/v4/locales/zh-CN.js';
+// A named import from the locales module lets the mini program bundle keep only this one.
+import { zhCN } from 'zod/locales';
 
 z.config(zhCN());
 const fallback = z.config().localeError;

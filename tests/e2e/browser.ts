@@ -1,6 +1,5 @@
-/** Debian's Chromium driven by playwright-core, with the flags this closed network needs. */
+/** Debian's Chromium driven by playwright-core (each launch gets a fresh profile), with the flags this closed network needs. */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
@@ -10,7 +9,6 @@ export const SCREENSHOTS = path.resolve(__dirname, '../../.run/screenshots');
 export async function launch(): Promise<Browser> {
   if (!BASE_URL) throw new Error('E2E_BASE_URL is not set: run the suites through `npm test`');
   fs.mkdirSync(SCREENSHOTS, { recursive: true });
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'c12315-chromium-'));
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
@@ -22,7 +20,6 @@ export async function launch(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--user-data-dir=${userDataDir}`,
     ],
   });
 }
