@@ -2,7 +2,7 @@
  * Runtime settings of the BFF, the workers and the sandbox: read from the environment once,
  * validated, typed and frozen. No other file reads process.env.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 
 const bool = z
@@ -42,15 +42,43 @@ const schema = z
     STATIC_H5_DIR: z.string().optional(),
     DEMO_STAFF_PASSWORD: z.string().min(8).optional(),
     DEFAULT_BUREAU_CODE: z.string().regex(/^\d{6}$/).default('110105'),
+    // Personal-data keys: "kid:base64key,kid2:base64key" (32-byte keys), the id new values use,
+    // and the 32-byte blind-index key.
+    PII_KEYS: z
+      .string()
+      .regex(/^[a-z0-9]{1,16}:[A-Za-z0-9+/=_-]{43,44}(,[a-z0-9]{1,16}:[A-Za-z0-9+/=_-]{43,44})*$/, 'PII_KEYS must be kid:base64(32 bytes)[,...]')
+      .optional(),
+    PII_KEY_ID: z.string().regex(/^[a-z0-9]{1,16}$/).optional(),
+    PII_INDEX_KEY: z.string().regex(/^[A-Za-z0-9+/=_-]{43,44}$/, 'PII_INDEX_KEY must be base64 of 32 bytes').optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
-    const required = ['JWT_SECRET', 'WECHAT_APP_SECRET', 'ALIPAY_PRIVATE_KEY', 'ALIPAY_PUBLIC_KEY'] as const;
+    const required = ['JWT_SECRET', 'WECHAT_APP_SECRET', 'ALIPAY_PRIVATE_KEY', 'ALIPAY_PUBLIC_KEY', 'PII_KEYS', 'PII_INDEX_KEY'] as const;
     for (const key of required) {
       if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: `${key} is required in production` });
     }
     if (env.SANDBOX) ctx.addIssue({ code: 'custom', path: ['SANDBOX'], message: 'the sandbox cannot run in production' });
   });
+
+/** A fixed key for development and tests only; production must configure its own (checked above). */
+const devKey = (label: string) => createHash('sha256').update(`consumer-12315 development ${label}`).digest();
+
+function piiKeys(env: z.infer<typeof schema>) {
+  const keys: Record<string, Buffer> = env.PII_KEYS
+    ? Object.fromEntries(env.PII_KEYS.split(',').map((pair) => {
+        const [kid, b64] = pair.split(':');
+        return [kid, Buffer.from(b64, 'base64')];
+      }))
+    : { dev1: devKey('pii') };
+  for (const [kid, key] of Object.entries(keys)) {
+    if (key.length !== 32) throw new Error(`Invalid configuration:\n  PII_KEYS: key "${kid}" is not 32 bytes`);
+  }
+  const current = env.PII_KEY_ID ?? Object.keys(keys)[0];
+  if (!keys[current]) throw new Error(`Invalid configuration:\n  PII_KEY_ID: "${current}" is not among PII_KEYS`);
+  const indexKey = env.PII_INDEX_KEY ? Buffer.from(env.PII_INDEX_KEY, 'base64') : devKey('pii-index');
+  if (indexKey.length !== 32) throw new Error('Invalid configuration:\n  PII_INDEX_KEY: not 32 bytes');
+  return { current, keys, indexKey };
+}
 
 function build(env: z.infer<typeof schema>) {
   const production = env.NODE_ENV === 'production';
@@ -96,13 +124,14 @@ function build(env: z.infer<typeof schema>) {
     demoStaffPassword: env.DEMO_STAFF_PASSWORD,
     // Until jurisdiction is resolved from the respondent's region, every case goes to this bureau.
     defaultBureauCode: env.DEFAULT_BUREAU_CODE,
+    pii: piiKeys(env),
   };
 }
 
 export type Config = Readonly<ReturnType<typeof build>>;
 
 function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
+  if (value && typeof value === 'object' && !Buffer.isBuffer(value)) {
     for (const v of Object.values(value)) deepFreeze(v);
     Object.freeze(value);
   }

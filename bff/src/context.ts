@@ -10,6 +10,7 @@ import { bureauModel, staffModel } from './modules/staff/staff.model';
 import { grantModel } from './modules/notify/grant.model';
 import { categoryModel } from './modules/catalog/category.model';
 import { createPlatforms } from './platforms';
+import { createPii, type Pii } from './infra/pii';
 import type { Platforms } from './platforms/types';
 
 export function buildModels(conn: Connection) {
@@ -32,6 +33,8 @@ export interface Deps {
   redis: Redis;
   models: Models;
   platforms: Platforms;
+  /** Sealing and blind indexes for personal data at rest. */
+  pii: Pii;
   /** A Redis key under this deployment's prefix. */
   key(...parts: string[]): string;
 }
@@ -41,7 +44,7 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
   const models = buildModels(conn);
   const key = (...parts: string[]) => config.redisPrefix + parts.join(':');
   const platforms = createPlatforms(config, redis, key);
-  return { config, logger, conn, redis, models, platforms, key };
+  return { config, logger, conn, redis, models, platforms, key, pii: createPii(config.pii) };
 }
 
 export async function syncIndexes(deps: Deps): Promise<void> {
