@@ -10,9 +10,12 @@ export default {
     devServer: {
       host: '127.0.0.1',
       port: 10086,
-      // The built H5 calls its own origin; in development that origin is this server, so pass
-      // the API on to a BFF running locally on its default port.
-      proxy: [{ context: ['/api'], target: 'http://127.0.0.1:3000' }],
+      // The BFF serves dist/h5 at /h5/, so the watch build writes its output to disk as well as
+      // serving it with live reload here.
+      devMiddleware: { writeToDisk: true },
+      // The built H5 calls its own origin; on this server that origin must pass the API on to
+      // the BFF (`npm start` says where it listens).
+      proxy: [{ context: ['/api'], target: process.env.TARO_DEV_API_TARGET ?? 'http://127.0.0.1:3000' }],
     },
   },
 } satisfies UserConfigExport<'webpack5'>;

@@ -61,7 +61,7 @@ async function main() {
     const started = Date.now();
     procs.add(
       await startProcess('h5', path.join(ROOT, 'node_modules/.bin/taro'), ['build', '--type', 'h5', '--watch'], {
-        env: { NODE_ENV: 'development' },
+        env: { NODE_ENV: 'development', TARO_DEV_API_TARGET: bff.url },
       }),
     );
     if (!(await waitForFile(path.join(ROOT, 'dist/h5/index.html'), started, 180_000))) {
@@ -81,7 +81,7 @@ async function main() {
     process.stdout.write(`
   12315 消费者投诉举报平台 is running
 
-  H5 mini program   ${endpoints.h5}
+  H5 mini program   ${endpoints.h5}   (live reload: http://127.0.0.1:10086/h5/)
   Admin page        ${endpoints.admin}   (login: ${DEMO_STAFF.username} / ${DEMO_STAFF.password})
   API               ${bff.url}/api/v1   (OpenAPI: ${bff.url}/api/v1/openapi.json)
   Sandbox           WeChat ${sandbox.urls.wechat}  Alipay ${sandbox.urls.alipay}  Identity ${sandbox.urls.identity}
