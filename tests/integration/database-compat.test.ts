@@ -1,0 +1,73 @@
+/**
+ * What the code relies on from the database, checked against whatever MONGODB_URI points at
+ * (FerretDB locally, MongoDB in deployments): indexes including unique ones, conditional
+ * single-document updates that stay atomic under races, and simple aggregations.
+ */
+import { randomBytes } from 'node:crypto';
+import mongoose, { Schema, type Connection } from 'mongoose';
+import { connectDb } from '../../bff/src/infra/db';
+import { requireEnv } from '../support/harness';
+
+let conn: Connection;
+const itemSchema = new Schema({ sku: { type: String, required: true }, group: String, qty: Number, version: { type: Number, default: 0 } });
+itemSchema.index({ sku: 1 }, { unique: true });
+itemSchema.index({ group: 1, qty: -1 });
+
+beforeAll(async () => {
+  const url = new URL(requireEnv('MONGODB_URI'));
+  url.pathname = `/compat_${randomBytes(4).toString('hex')}`;
+  conn = await connectDb(url.toString());
+});
+afterAll(async () => {
+  await conn.dropDatabase();
+  await conn.close();
+});
+
+const Item = () => conn.models.Item ?? conn.model('Item', itemSchema);
+
+test('creates indexes, and the unique one refuses a duplicate with code 11000', async () => {
+  await Item().createIndexes();
+  const names = (await Item().collection.indexes()).map((i) => i.name);
+  expect(names).toEqual(expect.arrayContaining(['sku_1', 'group_1_qty_-1']));
+  await Item().create({ sku: 'A', group: 'g', qty: 1 });
+  await expect(Item().create({ sku: 'A', group: 'g', qty: 2 })).rejects.toMatchObject({ code: 11000 });
+});
+
+test('of twenty racing conditional updates on one version, exactly one wins', async () => {
+  await Item().create({ sku: 'race', group: 'g', qty: 0, version: 0 });
+  const results = await Promise.all(
+    Array.from({ length: 20 }, (_, i) =>
+      Item().findOneAndUpdate({ sku: 'race', version: 0 }, { $set: { qty: i }, $inc: { version: 1 } }, { returnDocument: 'after' }).lean(),
+    ),
+  );
+  expect(results.filter(Boolean)).toHaveLength(1);
+  expect(await Item().findOne({ sku: 'race' }).lean()).toMatchObject({ version: 1 });
+});
+
+test('a conditional $inc never goes below its floor under concurrent spending', async () => {
+  await Item().create({ sku: 'stock', group: 'g', qty: 5 });
+  const spent = await Promise.all(
+    Array.from({ length: 12 }, () =>
+      Item().findOneAndUpdate({ sku: 'stock', qty: mongoose.trusted({ $gt: 0 }) }, { $inc: { qty: -1 } }, { returnDocument: 'after' }).lean(),
+    ),
+  );
+  expect(spent.filter(Boolean)).toHaveLength(5);
+  expect((await Item().findOne({ sku: 'stock' }).lean())?.qty).toBe(0);
+});
+
+test('groups with $match, $group (one accumulator), $sort', async () => {
+  await Item().insertMany([
+    { sku: 'g1', group: 'x', qty: 2 },
+    { sku: 'g2', group: 'x', qty: 3 },
+    { sku: 'g3', group: 'y', qty: 4 },
+  ]);
+  const rows = await Item().aggregate<{ _id: string; total: number }>([
+    { $match: { sku: mongoose.trusted({ $in: ['g1', 'g2', 'g3'] }) } },
+    { $group: { _id: '$group', total: { $sum: '$qty' } } },
+    { $sort: { _id: 1 } },
+  ]);
+  expect(rows).toEqual([
+    { _id: 'x', total: 5 },
+    { _id: 'y', total: 4 },
+  ]);
+});
