@@ -15,6 +15,12 @@ import (
 // succeed and concurrent $inc lose increments. MongoDB applies each single-document update
 // atomically, and the application relies on that. This proxy sits in front of FerretDB and lets
 // only one data-changing command run at a time; reads still run in parallel.
+//
+// FerretDB v1 on SQLite also keeps every statement's result rows open until an "update"
+// command ends, and its connection pool holds 100 connections: a bulk write of 100 or more
+// update statements in one command waits forever for a connection it holds itself. The proxy
+// therefore advertises a smaller maxWriteBatchSize in its handshake replies, so drivers split
+// bulk writes into commands FerretDB can finish.
 
 const (
 	opMsg           = 2013
@@ -22,7 +28,14 @@ const (
 	flagMoreToCome  = 1 << 1
 	headerSize      = 16
 	maxMessageBytes = 48 << 20 // MongoDB's maxMessageSizeBytes
+	opQuery         = 2004
+
+	// advertisedWriteBatch is the most statements a driver puts in one write command.
+	advertisedWriteBatch = 50
 )
+
+// handshakeCommands have replies that carry maxWriteBatchSize.
+var handshakeCommands = map[string]bool{"hello": true, "isMaster": true, "ismaster": true}
 
 // readOnlyCommands never change data. Any other command, including unknown ones, is serialized.
 var readOnlyCommands = map[string]bool{
@@ -124,10 +137,18 @@ func (s *serializer) handle(client net.Conn) error {
 		if err != nil {
 			return err
 		}
-		if readOnlyCommands[commandName(req)] {
-			err = relay(req, client, backend)
-		} else {
-			err = s.relayExclusive(req, client, backend)
+		name := commandName(req)
+		switch {
+		case handshakeCommands[name]:
+			err = relayWith(req, client, backend, limitWriteBatch)
+		case readOnlyCommands[name]:
+			err = relayWith(req, client, backend, nil)
+		case opCode(req) == opQuery:
+			// Legacy queries: drivers send their first handshake this way; anything else is
+			// rare enough to serialize.
+			err = s.relayExclusive(req, client, backend, limitWriteBatch)
+		default:
+			err = s.relayExclusive(req, client, backend, nil)
 		}
 		if err != nil {
 			return err
@@ -135,17 +156,18 @@ func (s *serializer) handle(client net.Conn) error {
 	}
 }
 
-func (s *serializer) relayExclusive(req []byte, client, backend net.Conn) error {
+func (s *serializer) relayExclusive(req []byte, client, backend net.Conn, rewrite func([]byte)) error {
 	s.writes.Lock()
 	defer s.writes.Unlock()
 	if s.isClosed() {
 		return net.ErrClosed
 	}
-	return relay(req, client, backend)
+	return relayWith(req, client, backend, rewrite)
 }
 
-// relay sends one request to FerretDB and copies its replies back to the client.
-func relay(req []byte, client, backend net.Conn) error {
+// relayWith sends one request to FerretDB and copies its replies back to the client, passing
+// each reply through rewrite first when it is given.
+func relayWith(req []byte, client, backend net.Conn, rewrite func([]byte)) error {
 	if _, err := backend.Write(req); err != nil {
 		return err
 	}
@@ -157,11 +179,37 @@ func relay(req []byte, client, backend net.Conn) error {
 		if err != nil {
 			return err
 		}
+		if rewrite != nil {
+			rewrite(res)
+		}
 		if _, err = client.Write(res); err != nil {
 			return err
 		}
 		if !moreToCome(res) {
 			return nil
+		}
+	}
+}
+
+// limitWriteBatch lowers an int32 or int64 maxWriteBatchSize field in place (the message keeps
+// its length). Handshake replies carry no checksum.
+func limitWriteBatch(msg []byte) {
+	for _, kind := range []byte{0x10, 0x12} {
+		key := append([]byte{kind}, "maxWriteBatchSize\x00"...)
+		i := bytes.Index(msg, key)
+		if i < 0 {
+			continue
+		}
+		at := i + len(key)
+		switch kind {
+		case 0x10:
+			if at+4 <= len(msg) && int32(binary.LittleEndian.Uint32(msg[at:])) > advertisedWriteBatch {
+				binary.LittleEndian.PutUint32(msg[at:], advertisedWriteBatch)
+			}
+		case 0x12:
+			if at+8 <= len(msg) && int64(binary.LittleEndian.Uint64(msg[at:])) > advertisedWriteBatch {
+				binary.LittleEndian.PutUint64(msg[at:], advertisedWriteBatch)
+			}
 		}
 	}
 }

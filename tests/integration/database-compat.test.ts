@@ -71,3 +71,11 @@ test('groups with $match, $group (one accumulator), $sort', async () => {
     { _id: 'y', total: 4 },
   ]);
 });
+
+test('a bulk write of 150 updates in one call completes', async () => {
+  // FerretDB v1 on SQLite waits forever on an update command of 100+ statements; the embedded
+  // database's proxy makes drivers split bulk writes into smaller commands.
+  const docs = await Item().insertMany(Array.from({ length: 150 }, (_, i) => ({ sku: `bulk${i}`, group: 'bulk', qty: 0 })));
+  const result = await Item().bulkWrite(docs.map((d) => ({ updateOne: { filter: { _id: d._id }, update: { $inc: { qty: 1 } } } })));
+  expect(result.modifiedCount).toBe(150);
+}, 30_000);
