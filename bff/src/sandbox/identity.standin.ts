@@ -44,7 +44,8 @@ const DESCRIPTIONS: Record<string, string> = {
   '-6': '权威比对系统升级中，请稍后再试',
   '-7': '认证次数超过当日限制',
 };
-const FAULT_RESULTS = ['-4', '-6', '-7'];
+/** Results the control API can force: the provider's faults, and every other code so callers can test their mapping. */
+const FAULT_RESULTS = ['-4', '-6', '-7', '0', '-1', '-2', '-3', '-5'];
 
 const MAX_SKEW_S = 300;
 const MAX_BODY_BYTES = 64 * 1024;
@@ -155,7 +156,7 @@ export async function startIdentityStandin(opts: IdentityStandinOptions): Promis
       state.fault = { result: body.result, count: count as number | undefined };
     } else {
       ctx.status = 400;
-      ctx.body = { error: 'body: {result: "-4"|"-6"|"-7"|null, count?: positive integer}' };
+      ctx.body = { error: `body: {result: ${FAULT_RESULTS.map((r) => `"${r}"`).join('|')}|null, count?: positive integer}` };
       return;
     }
     ctx.body = { fault: state.fault ?? null };

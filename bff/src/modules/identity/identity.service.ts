@@ -50,6 +50,11 @@ type IdentityDoc = {
   version: number;
 };
 
+/** Lean reads skip schema defaults, and an upsert may store no empty arrays: fill them in once, here. */
+function complete(doc: IdentityDoc | null): IdentityDoc | null {
+  return doc && { ...doc, accounts: doc.accounts ?? [], linkedUserIds: doc.linkedUserIds ?? [] };
+}
+
 async function userOf(deps: Deps, userId: string) {
   const user = await deps.models.User.findById(userId).lean();
   if (!user) throw new AppError(401, 'AUTH_REQUIRED', '请先登录');
@@ -59,7 +64,7 @@ async function userOf(deps: Deps, userId: string) {
 async function identityOfUser(deps: Deps, userId: string): Promise<IdentityDoc | null> {
   const user = await userOf(deps, userId);
   if (!user.identityId) return null;
-  return deps.models.Identity.findById(user.identityId).lean<IdentityDoc>();
+  return deps.models.Identity.findById(user.identityId).lean<IdentityDoc>().then(complete);
 }
 
 function masked(deps: Deps, identity: IdentityDoc, userId: string): MaskedIdentity {
@@ -112,17 +117,18 @@ async function check(deps: Deps, userId: string, body: VerifyBody, idIndex: stri
 async function identityFor(deps: Deps, body: VerifyBody, idIndex: string): Promise<IdentityDoc> {
   const { Identity } = deps.models;
   try {
-    return await Identity.findOneAndUpdate(
+    const created = await Identity.findOneAndUpdate(
       { idIndex },
-      { $setOnInsert: { idIndex, name: deps.pii.seal(body.name), idNumber: deps.pii.seal(body.idNumber), accounts: [], linkedUserIds: [], version: 0 } },
+      { $setOnInsert: { idIndex, name: deps.pii.seal(body.name), idNumber: deps.pii.seal(body.idNumber), version: 0 } },
       { upsert: true, returnDocument: 'after' },
-    ).lean<IdentityDoc>();
+    ).lean<IdentityDoc>().then(complete);
+    if (created) return created;
   } catch (err) {
     if ((err as { code?: number }).code !== 11000) throw err;
-    const winner = await Identity.findOne({ idIndex }).lean<IdentityDoc>();
-    if (!winner) throw err;
-    return winner;
   }
+  const winner = await Identity.findOne({ idIndex }).lean<IdentityDoc>().then(complete);
+  if (!winner) throw new AppError(409, 'CONFLICT', '操作冲突，请重试');
+  return winner;
 }
 
 /** Applies `change` under the document's version; a concurrent change makes it read and try again. */
@@ -139,9 +145,9 @@ async function updateIdentity(
       { _id: doc._id, version: doc.version },
       { $set: set, $inc: { version: 1 } },
       { returnDocument: 'after' },
-    ).lean<IdentityDoc>();
+    ).lean<IdentityDoc>().then(complete);
     if (updated) return updated;
-    const fresh = await deps.models.Identity.findById(doc._id).lean<IdentityDoc>();
+    const fresh = await deps.models.Identity.findById(doc._id).lean<IdentityDoc>().then(complete);
     if (!fresh) break;
     doc = fresh;
   }
@@ -153,7 +159,7 @@ export async function verify(deps: Deps, consumer: ConsumerRef, body: VerifyBody
   const idIndex = deps.pii.index('id', body.idNumber);
 
   if (user.identityId) {
-    const current = await deps.models.Identity.findById(user.identityId).lean<IdentityDoc>();
+    const current = await deps.models.Identity.findById(user.identityId).lean<IdentityDoc>().then(complete);
     // Asking again with the same person answers from what is stored: no provider call.
     if (current && current.idIndex === idIndex && deps.pii.open(current.name) === body.name) {
       const linkable = linkableOf(current, consumer.id);
@@ -229,7 +235,7 @@ export async function savePhone(deps: Deps, consumer: ConsumerRef, platform: Pla
 
 export async function profile(deps: Deps, userId: string): Promise<ProfileView> {
   const user = await userOf(deps, userId);
-  const identity = user.identityId ? await deps.models.Identity.findById(user.identityId).lean<IdentityDoc>() : null;
+  const identity = user.identityId ? await deps.models.Identity.findById(user.identityId).lean<IdentityDoc>().then(complete) : null;
   const account = identity?.accounts.find((a) => a.userId === userId);
   const linkedPlatforms: Platform[] =
     identity && identity.linkedUserIds.includes(userId)

@@ -55,6 +55,26 @@ export function sandboxRoutes(api: Api, deps: Deps): void {
     },
   );
   api.route(
+    {
+      method: 'post',
+      path: '/sandbox/phone',
+      tag: 'sandbox',
+      summary: '（沙箱）模拟用户授权手机号，返回交给 POST /identity/phone 的凭证',
+      security: 'bearer',
+      body: z.strictObject({ phone: z.string().regex(/^1\d{10}$/, '手机号格式不正确') }),
+      response: z.object({ code: z.string() }),
+      middleware: [requireConsumer(deps)],
+    },
+    async ({ body, ctx }) => {
+      const user = await deps.models.User.findById(ctx.state.user.id).lean();
+      if (!user) throw new AppError(401, 'AUTH_REQUIRED', '请先登录');
+      if (user.platform === 'wechat') return control<{ code: string }>(wechat, '/phone-code', { phone: body.phone });
+      // my.getPhoneNumber's `response` string is what the client passes on.
+      const { response } = await control<{ response: string }>(alipay, '/phone', { userId: user.platformUserId, mobile: body.phone });
+      return { code: response };
+    },
+  );
+  api.route(
     { method: 'get', path: '/sandbox/messages', tag: 'sandbox', summary: '（沙箱）模拟平台收到的订阅消息，最新在前' },
     async () => {
       type Item = { at: string } & Record<string, unknown>;
