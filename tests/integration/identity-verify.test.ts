@@ -19,7 +19,7 @@ const ZHAO = { name: '赵六', idNumber: '310104198507152346' };
 const SUN = { name: '孙七', idNumber: '440304200002294568' };
 const ZHOU = { name: '周八', idNumber: '510107197811020876' };
 /** Every plaintext the tests hand over; none may appear at rest or in the logs. */
-const SECRETS = [ZHANG, LI, WANG, ZHAO, SUN, ZHOU].flatMap((p) => [p.name, p.idNumber]);
+const SECRETS = [ZHANG, LI, WANG, ZHAO, SUN, ZHOU].flatMap((p) => [p.name, p.idNumber]).concat('钱多多', '钱二', unknownId(500), unknownId(501), unknownId(600));
 const PHONES = ['13800138000', '13912345678'];
 
 /** A valid number the stand-in's registry does not hold (its answer is "-5"). */
@@ -101,6 +101,25 @@ describe('a matching name and ID number', () => {
     expect(res.status).toBe(409);
     expect(res.body.error.code).toBe('IDENTITY_IN_USE');
     expect((await h.http('GET', '/api/v1/me', { token: second.accessToken })).body.user.verified).toBe(false);
+  });
+});
+
+describe('the sandbox registry', () => {
+  it('a fictitious person registered through the sandbox route can be verified', async () => {
+    const { accessToken } = await newUser();
+    const person = { name: '钱多多', idNumber: unknownId(600) };
+    const added = await h.http('POST', '/api/v1/sandbox/identity/people', { body: person });
+
+    const res = await verify(accessToken, person);
+
+    expect(added.status).toBe(200);
+    expect(res.status).toBe(200);
+    expect(res.body.identity.name).toBe('钱*多');
+  });
+
+  it('an invalid person is refused with 400', async () => {
+    const res = await h.http('POST', '/api/v1/sandbox/identity/people', { body: { name: 'x', idNumber: '1' } });
+    expect(res.status).toBe(400);
   });
 });
 

@@ -76,7 +76,8 @@ function verdict(people: Map<string, string>, idCard: string, name: string): str
 
 export async function startIdentityStandin(opts: IdentityStandinOptions): Promise<Standin> {
   refuseInProduction('identity');
-  const people = new Map((opts.people ?? DEFAULT_PEOPLE).map((p) => [p.idNumber, p.name]));
+  const initialPeople = () => new Map((opts.people ?? DEFAULT_PEOPLE).map((p) => [p.idNumber, p.name]));
+  let people = initialPeople();
   const fresh = () => ({
     count: 0,
     billed: 0,
@@ -162,12 +163,31 @@ export async function startIdentityStandin(opts: IdentityStandinOptions): Promis
     ctx.body = { fault: state.fault ?? null };
   });
 
+  // Registers a fictitious person, so a demo or a browser test can verify someone no earlier run used.
+  control.post('/people', async (ctx) => {
+    let body: { name?: unknown; idNumber?: unknown } | undefined;
+    try {
+      body = JSON.parse((await readBody(ctx.req)) ?? '') as typeof body;
+    } catch {
+      body = undefined;
+    }
+    const { name, idNumber } = body ?? {};
+    if (typeof name !== 'string' || typeof idNumber !== 'string' || verdict(new Map(), idNumber, name) !== '-5') {
+      ctx.status = 400;
+      ctx.body = { error: 'body: {name, idNumber} with a valid name and ID number' };
+      return;
+    }
+    people.set(idNumber, name);
+    ctx.body = { people: people.size };
+  });
+
   control.get('/calls', (ctx) => {
     ctx.body = { count: state.count, billed: state.billed, byResult: state.byResult };
   });
 
   control.post('/reset', (ctx) => {
     state = fresh();
+    people = initialPeople();
     ctx.status = 204;
   });
 

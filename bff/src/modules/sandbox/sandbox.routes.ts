@@ -7,6 +7,7 @@ import type { Api } from '../../http/api';
 import type { Deps } from '../../context';
 import { AppError } from '../../http/errors';
 import { requireConsumer } from '../../http/consumer-auth';
+import { idNumberField, nameField } from '../../../../shared/api/identity';
 
 async function control<T>(base: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(new URL(`/__sandbox${path}`, base), {
@@ -73,6 +74,17 @@ export function sandboxRoutes(api: Api, deps: Deps): void {
       const { response } = await control<{ response: string }>(alipay, '/phone', { userId: user.platformUserId, mobile: body.phone });
       return { code: response };
     },
+  );
+  api.route(
+    {
+      method: 'post',
+      path: '/sandbox/identity/people',
+      tag: 'sandbox',
+      summary: '（沙箱）在模拟身份核验服务中登记一个虚构的人',
+      body: z.strictObject({ name: nameField, idNumber: idNumberField }),
+      response: z.object({ people: z.number() }),
+    },
+    ({ body }) => control(deps.config.identity.apiBase, '/people', body),
   );
   api.route(
     { method: 'get', path: '/sandbox/messages', tag: 'sandbox', summary: '（沙箱）模拟平台收到的订阅消息，最新在前' },
