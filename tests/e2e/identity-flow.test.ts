@@ -1,0 +1,79 @@
+/**
+ * Real-name verification in the H5 build: inline errors before anything is sent, a mismatch answered
+ * by the provider, then a pass showing only masked values, and the 我的 page with identity and phone.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { idNumberCheckChar } from '../../shared/identity/id-number';
+import { BASE_URL, launch, shot } from './browser';
+
+const stamp = Date.now().toString(36);
+// A fictitious person no earlier run used: registered with the identity stand-in first.
+const first17 = `33010619900101${String(Date.now() % 1000).padStart(3, '0')}`;
+const person = { name: '钱多多', idNumber: first17 + idNumberCheckChar(first17) };
+const wrongCheck = first17 + (idNumberCheckChar(first17) === '0' ? '1' : '0');
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launch();
+  const res = await fetch(`${BASE_URL}/api/v1/sandbox/identity/people`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(person),
+  });
+  if (!res.ok) throw new Error(`registering the test person answered ${res.status}`);
+});
+afterAll(() => browser?.close());
+
+async function consumerPage(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, locale: 'zh-CN' });
+  await context.addInitScript((id) => window.localStorage.setItem('sandbox.identity', id), `e2e-idv-${stamp}`);
+  return context.newPage();
+}
+
+test('a consumer verifies their identity in the H5 build and sees only masked values', async () => {
+  const page = await consumerPage();
+  const identityCalls: string[] = [];
+  page.on('request', (req) => {
+    if (req.url().includes('/api/v1/identity/verify')) identityCalls.push(req.url());
+  });
+  await page.goto(`${BASE_URL}/h5/#/pages/verify/index`);
+
+  // Inline errors appear when a field is left, before anything is sent.
+  await page.locator('.field-name input').fill('钱多多A');
+  await page.locator('.field-id input').fill(wrongCheck);
+  await page.locator('.field-name input').click();
+  await page.locator('.field-id .field-error').waitFor();
+  expect(await page.locator('.field-id .field-error').innerText()).toContain('校验位不正确');
+  await page.locator('.btn-verify').click();
+  expect(await page.locator('.field-name .field-error').innerText()).toContain('只能包含汉字');
+  expect(await page.locator('.consent .field-error').innerText()).toContain('请阅读并同意');
+  await page.screenshot({ path: shot('h5-verify-inline-errors'), fullPage: true });
+  expect(identityCalls).toHaveLength(0);
+
+  // A well-formed pair the provider does not match is answered as a mismatch.
+  await page.locator('.field-name input').fill('钱少少');
+  await page.locator('.field-id input').fill(person.idNumber.toLowerCase());
+  await page.locator('.consent-check').click();
+  await page.locator('.btn-verify').click();
+  await page.locator('.form-error').waitFor({ timeout: 15_000 });
+  expect(await page.locator('.form-error').innerText()).toContain('姓名与身份证号不一致');
+  expect(identityCalls).toHaveLength(1);
+
+  await page.locator('.field-name input').fill(person.name);
+  await page.locator('.btn-verify').click();
+  await page.locator('.verify-done').waitFor({ timeout: 15_000 });
+  expect(await page.locator('.verified-name').innerText()).toBe('钱*多');
+  expect(await page.locator('.verified-id').innerText()).toBe(`330106********${person.idNumber.slice(-4)}`);
+  expect(await page.content()).not.toContain(person.idNumber);
+  await page.screenshot({ path: shot('h5-verify-passed'), fullPage: true });
+
+  await page.goto(`${BASE_URL}/h5/#/pages/me/index`);
+  await page.locator('.me-name').waitFor({ timeout: 15_000 });
+  expect(await page.locator('.me-name').innerText()).toBe('钱*多');
+  expect(await page.locator('.me-phone').innerText()).toBe('未绑定');
+  await page.locator('.btn-phone').click();
+  await page.locator('.me-phone', { hasText: '138****8000' }).waitFor({ timeout: 15_000 });
+  expect(await page.content()).not.toContain('13800138000');
+  await page.screenshot({ path: shot('h5-me'), fullPage: true });
+  await page.context().close();
+});
