@@ -5,6 +5,7 @@ import { Button } from '@nutui/nutui-react-taro';
 import { messageOf } from '../../services/api';
 import { linkAccounts, loadProfile, savePhone, type ProfileView } from '../../services/identity';
 import { phoneButtonProps } from '../../platform/phone';
+import { formatDate } from '../../utils/date';
 import type { Platform } from '../../platform/types';
 import './index.scss';
 
@@ -109,7 +110,7 @@ export default function Me() {
         )}
         {profile.idConsent && (
           <Text className="hint me-consent">
-            您于 {profile.idConsent.at.slice(0, 10)} 同意了身份证号处理规则（版本 {profile.idConsent.version}）。
+            您于 {formatDate(profile.idConsent.at)} 同意了身份证号处理规则（版本 {profile.idConsent.version}）。
           </Text>
         )}
       </View>
