@@ -1,10 +1,10 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { Button, Checkbox, Input } from '@nutui/nutui-react-taro';
 import { ID_CONSENT_TEXT, ID_CONSENT_VERSION, VERIFY_PURPOSE, verifyBody, type VerifyReply } from '@shared/api/identity';
 import { ApiError, messageOf } from '../../services/api';
-import { linkAccounts, verifyIdentity } from '../../services/identity';
+import { linkAccounts, loadProfile, verifyIdentity } from '../../services/identity';
 import { validate, type FieldErrors } from '../../utils/validate';
 import './index.scss';
 
@@ -26,6 +26,16 @@ export default function Verify() {
   const [submitting, setSubmitting] = useState(false);
   const [result, setResult] = useState<VerifyReply | null>(null);
   const [linkState, setLinkState] = useState<'idle' | 'linking' | 'linked'>('idle');
+
+  // Someone already verified sees the result rather than an empty form.
+  useEffect(() => {
+    loadProfile().then(
+      ({ profile }) => {
+        if (profile.identity) setResult({ verified: true, identity: profile.identity, ...(profile.linkable ? { linkable: profile.linkable } : {}) });
+      },
+      () => undefined,
+    );
+  }, []);
 
   // Each field shows its error once it was left or a submit was tried, and follows the typing after that.
   const show = (next: Form, shown: Record<string, boolean>) => {

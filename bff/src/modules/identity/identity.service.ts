@@ -168,6 +168,8 @@ export async function verify(deps: Deps, consumer: ConsumerRef, body: VerifyBody
     throw new AppError(409, 'IDENTITY_ALREADY_VERIFIED', '该账号已完成实名认证，不能更换为其他身份');
   }
 
+  // Whether another account already holds this identity is told only after the provider matched the
+  // pair, so nobody learns it from an ID number alone.
   const result = await check(deps, consumer.id, body, idIndex);
   if (result !== 'match') throw refusal(result);
 
