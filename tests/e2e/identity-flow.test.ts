@@ -24,9 +24,15 @@ beforeAll(async () => {
 });
 afterAll(() => browser?.close());
 
-async function consumerPage(): Promise<Page> {
+async function consumerPage(platform: 'wechat' | 'alipay' = 'wechat'): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 375, height: 812 }, deviceScaleFactor: 2, locale: 'zh-CN' });
-  await context.addInitScript((id) => window.localStorage.setItem('sandbox.identity', id), `e2e-idv-${stamp}`);
+  await context.addInitScript(
+    ([id, as]) => {
+      window.localStorage.setItem('sandbox.identity', id);
+      window.localStorage.setItem('sandbox.platform', as);
+    },
+    [`e2e-idv-${platform}-${stamp}`, platform],
+  );
   return context.newPage();
 }
 
@@ -75,5 +81,26 @@ test('a consumer verifies their identity in the H5 build and sees only masked va
   await page.locator('.me-phone', { hasText: '138****8000' }).waitFor({ timeout: 15_000 });
   expect(await page.content()).not.toContain('13800138000');
   await page.screenshot({ path: shot('h5-me'), fullPage: true });
+  await page.context().close();
+});
+
+test('the same person verified on Alipay confirms the link and both platforms show as linked', async () => {
+  const page = await consumerPage('alipay');
+  await page.goto(`${BASE_URL}/h5/#/pages/verify/index`);
+  await page.locator('.field-name input').fill(person.name);
+  await page.locator('.field-id input').fill(person.idNumber);
+  await page.locator('.consent-check').click();
+  await page.locator('.btn-verify').click();
+
+  await page.locator('.verify-link').waitFor({ timeout: 15_000 });
+  expect(await page.locator('.verify-link-text').innerText()).toContain('微信');
+  await page.screenshot({ path: shot('h5-verify-linkable'), fullPage: true });
+  await page.locator('.btn-link').click();
+  await page.locator('.verify-linked').waitFor({ timeout: 15_000 });
+
+  await page.goto(`${BASE_URL}/h5/#/pages/me/index`);
+  await page.locator('.me-platforms').waitFor({ timeout: 15_000 });
+  expect((await page.locator('.me-platforms').innerText()).split('、').sort()).toEqual(['微信', '支付宝'].sort());
+  await page.screenshot({ path: shot('h5-me-linked'), fullPage: true });
   await page.context().close();
 });
