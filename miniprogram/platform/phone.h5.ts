@@ -3,7 +3,7 @@ import type { ButtonProps } from '@tarojs/components';
 import { request } from '../services/api';
 import type { PhoneHandlers } from './types';
 
-export const SANDBOX_PHONE = '13800138000';
+const SANDBOX_PHONE = '13800138000';
 
 export function phoneButtonProps(handlers: PhoneHandlers): ButtonProps {
   return {
