@@ -2,7 +2,7 @@
 import type { ProfileView, VerifyBody, VerifyReply } from '@shared/api/identity';
 import type { Platform } from '../platform/types';
 import { request } from './api';
-import { updateSessionUser, type SessionUser } from './session';
+import { forgetSession, updateSessionUser, type SessionUser } from './session';
 
 export type { ProfileView, VerifyReply };
 
@@ -24,4 +24,10 @@ export function linkAccounts(): Promise<{ linked: Platform[] }> {
 
 export function savePhone(platform: Platform, code: string): Promise<{ phone: string }> {
   return request('/identity/phone', { method: 'POST', body: { platform, code } });
+}
+
+/** Ends the sessions on every device, this one included; the next request signs in silently again. */
+export async function logoutEverywhere(): Promise<void> {
+  await request('/auth/logout-all', { method: 'POST' });
+  forgetSession();
 }

@@ -70,6 +70,12 @@ async function refreshOrLogin(): Promise<Session> {
 }
 
 /** The stored session, or a new one from a silent login. */
+/** Drops the stored tokens (after the server revoked them); the next request signs in afresh. */
+export function forgetSession(): void {
+  current = null;
+  Taro.removeStorageSync(STORAGE_KEY);
+}
+
 /** The stored session with a fresher view of the user, e.g. once real-name verification passed. */
 export function updateSessionUser(user: SessionUser): void {
   const session = stored();

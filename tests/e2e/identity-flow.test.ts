@@ -102,5 +102,17 @@ test('the same person verified on Alipay confirms the link and both platforms sh
   await page.locator('.me-platforms').waitFor({ timeout: 15_000 });
   expect((await page.locator('.me-platforms').innerText()).split('、').sort()).toEqual(['微信', '支付宝'].sort());
   await page.screenshot({ path: shot('h5-me-linked'), fullPage: true });
+
+  // Signing out everywhere revokes the stored tokens; the page signs in silently again.
+  const before = await page.evaluate(() => JSON.parse(window.localStorage.getItem('session') ?? '{}') as { data?: { refreshToken: string } });
+  await page.locator('.btn-logout-all').click();
+  await page.waitForFunction((old) => !window.localStorage.getItem('session')?.includes(old), before.data!.refreshToken);
+  await page.locator('.me-name').waitFor({ timeout: 15_000 });
+  const refreshed = await fetch(`${BASE_URL}/api/v1/auth/refresh`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ refreshToken: before.data!.refreshToken }),
+  });
+  expect(refreshed.status).toBe(401);
   await page.context().close();
 });

@@ -3,7 +3,7 @@ import Taro, { useDidShow } from '@tarojs/taro';
 import { Button as TaroButton, Text, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import { messageOf } from '../../services/api';
-import { linkAccounts, loadProfile, savePhone, type ProfileView } from '../../services/identity';
+import { linkAccounts, loadProfile, logoutEverywhere, savePhone, type ProfileView } from '../../services/identity';
 import { phoneButtonProps } from '../../platform/phone';
 import { formatDate } from '../../utils/date';
 import type { Platform } from '../../platform/types';
@@ -57,6 +57,15 @@ export default function Me() {
   const link = () =>
     linkAccounts().then(
       () => load(),
+      (err: unknown) => setNotice(messageOf(err)),
+    );
+
+  const logoutAll = () =>
+    logoutEverywhere().then(
+      () => {
+        Taro.showToast({ title: '已退出所有设备', icon: 'none' });
+        load();
+      },
       (err: unknown) => setNotice(messageOf(err)),
     );
 
@@ -116,6 +125,12 @@ export default function Me() {
       </View>
 
       {notice && <Text className="error-text me-notice">{notice}</Text>}
+
+      <View className="me-actions">
+        <Button className="btn-logout-all" block onClick={logoutAll}>
+          退出所有设备上的登录
+        </Button>
+      </View>
     </View>
   );
 }
