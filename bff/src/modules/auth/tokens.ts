@@ -34,6 +34,7 @@ export function verifyAccessToken(deps: Deps, token: string): AccessClaims {
     if (typeof payload.sub !== 'string' || (payload.platform !== 'wechat' && payload.platform !== 'alipay')) {
       throw new AppError(401, 'TOKEN_INVALID', '登录状态无效，请重新登录');
     }
+    // Tokens signed before iatms was added still carry the standard iat.
     const issuedAtMs = typeof payload.iatms === 'number' ? payload.iatms : (payload.iat ?? 0) * 1000;
     return { sub: payload.sub, platform: payload.platform, issuedAtMs };
   } catch (err) {
