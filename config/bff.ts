@@ -33,9 +33,15 @@ const schema = z
     ALIPAY_PRIVATE_KEY: z.string().optional(),
     ALIPAY_PUBLIC_KEY: z.string().optional(),
     ALIPAY_ID_FIELD: z.enum(['open_id', 'user_id']).default('open_id'),
+    // The content-encryption (AES) key of the Alipay app, base64 of 16 or 32 bytes: opens my.getPhoneNumber's answer.
+    ALIPAY_AES_KEY: z.string().regex(/^([A-Za-z0-9+/]{22}==|[A-Za-z0-9+/]{43}=)$/, 'ALIPAY_AES_KEY must be base64 of 16 or 32 bytes').optional(),
     IDENTITY_API_BASE: z.string().url().default('https://faceid.tencentcloudapi.com'),
     IDENTITY_SECRET_ID: z.string().optional(),
     IDENTITY_SECRET_KEY: z.string().optional(),
+    // Provider calls (which cost money) allowed per user and per ID number per Beijing day.
+    IDENTITY_DAILY_CALLS: z.coerce.number().int().min(1).max(100).default(5),
+    // How long a definite provider answer for one name and ID number pair is reused.
+    IDENTITY_RESULT_TTL_S: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
     OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
     STATIC_ADMIN_DIR: z.string().optional(),
@@ -53,7 +59,17 @@ const schema = z
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV !== 'production') return;
-    const required = ['JWT_SECRET', 'WECHAT_APP_SECRET', 'ALIPAY_PRIVATE_KEY', 'ALIPAY_PUBLIC_KEY', 'PII_KEYS', 'PII_INDEX_KEY'] as const;
+    const required = [
+      'JWT_SECRET',
+      'WECHAT_APP_SECRET',
+      'ALIPAY_PRIVATE_KEY',
+      'ALIPAY_PUBLIC_KEY',
+      'ALIPAY_AES_KEY',
+      'IDENTITY_SECRET_ID',
+      'IDENTITY_SECRET_KEY',
+      'PII_KEYS',
+      'PII_INDEX_KEY',
+    ] as const;
     for (const key of required) {
       if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: `${key} is required in production` });
     }
@@ -62,6 +78,9 @@ const schema = z
 
 /** A fixed key for development and tests only; production must configure its own (checked above). */
 const devKey = (label: string) => createHash('sha256').update(`consumer-12315 development ${label}`).digest();
+
+/** The Alipay AES key the BFF and the stand-in share outside production. */
+export const DEV_ALIPAY_AES_KEY = devKey('alipay-aes').subarray(0, 16).toString('base64');
 
 function piiKeys(env: z.infer<typeof schema>) {
   const keys: Record<string, Buffer> = env.PII_KEYS
@@ -113,11 +132,14 @@ function build(env: z.infer<typeof schema>) {
       privateKey: env.ALIPAY_PRIVATE_KEY ?? '',
       alipayPublicKey: env.ALIPAY_PUBLIC_KEY ?? '',
       idField: env.ALIPAY_ID_FIELD,
+      aesKey: env.ALIPAY_AES_KEY ?? DEV_ALIPAY_AES_KEY,
     },
     identity: {
       apiBase: env.IDENTITY_API_BASE,
       secretId: env.IDENTITY_SECRET_ID ?? 'sandbox-secret-id',
       secretKey: env.IDENTITY_SECRET_KEY ?? 'sandbox-secret-key',
+      dailyCalls: env.IDENTITY_DAILY_CALLS,
+      resultTtlS: env.IDENTITY_RESULT_TTL_S,
     },
     worker: { concurrency: env.WORKER_CONCURRENCY, outboxPollMs: env.OUTBOX_POLL_MS },
     staticDirs: { admin: env.STATIC_ADMIN_DIR, h5: env.STATIC_H5_DIR },

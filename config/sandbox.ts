@@ -1,5 +1,6 @@
 /** Settings of the local stand-ins for WeChat, Alipay and the identity provider (dev and test only). */
 import { z } from 'zod';
+import { DEV_ALIPAY_AES_KEY } from './bff';
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -8,6 +9,7 @@ const schema = z.object({
   ALIPAY_APP_ID: z.string().default('2021000000000000'),
   ALIPAY_APP_PUBLIC_KEY: z.string().min(1, 'ALIPAY_APP_PUBLIC_KEY (our app public key) is required'),
   ALIPAY_STANDIN_PRIVATE_KEY: z.string().min(1, 'ALIPAY_STANDIN_PRIVATE_KEY (the stand-in signing key) is required'),
+  ALIPAY_AES_KEY: z.string().default(DEV_ALIPAY_AES_KEY),
   IDENTITY_SECRET_ID: z.string().default('sandbox-secret-id'),
   IDENTITY_SECRET_KEY: z.string().default('sandbox-secret-key'),
 });
@@ -21,7 +23,7 @@ export function loadSandboxConfig(source: Record<string, string | undefined> = p
   if (env.NODE_ENV === 'production') throw new Error('the sandbox stand-ins refuse to run when NODE_ENV=production');
   return Object.freeze({
     wechat: { appId: env.WECHAT_APP_ID, appSecret: env.WECHAT_APP_SECRET },
-    alipay: { appId: env.ALIPAY_APP_ID, appPublicKey: env.ALIPAY_APP_PUBLIC_KEY, alipayPrivateKey: env.ALIPAY_STANDIN_PRIVATE_KEY },
+    alipay: { appId: env.ALIPAY_APP_ID, appPublicKey: env.ALIPAY_APP_PUBLIC_KEY, alipayPrivateKey: env.ALIPAY_STANDIN_PRIVATE_KEY, aesKey: env.ALIPAY_AES_KEY },
     identity: { secretId: env.IDENTITY_SECRET_ID, secretKey: env.IDENTITY_SECRET_KEY },
   });
 }

@@ -14,6 +14,7 @@ import { adminRoutes } from './modules/staff/admin.routes';
 import { subscriptionRoutes } from './modules/notify/subscriptions.routes';
 import { catalogRoutes } from './modules/catalog/catalog.routes';
 import { sandboxRoutes } from './modules/sandbox/sandbox.routes';
+import { identityRoutes } from './modules/identity/identity.routes';
 
 export const API_PREFIX = '/api/v1';
 
@@ -24,6 +25,7 @@ export function createApi(deps: Deps): Api {
   subscriptionRoutes(api, deps);
   catalogRoutes(api, deps);
   adminRoutes(api, deps);
+  identityRoutes(api, deps);
   if (deps.config.sandbox) sandboxRoutes(api, deps);
   return api;
 }

@@ -9,6 +9,8 @@ import { caseModel, counterModel } from './modules/complaints/complaint.model';
 import { bureauModel, staffModel } from './modules/staff/staff.model';
 import { grantModel } from './modules/notify/grant.model';
 import { categoryModel } from './modules/catalog/category.model';
+import { identityModel } from './modules/identity/identity.model';
+import { createIdentityClient, type IdentityClient } from './platforms/identity';
 import { createPlatforms } from './platforms';
 import { createPii, type Pii } from './infra/pii';
 import type { Platforms } from './platforms/types';
@@ -22,6 +24,7 @@ export function buildModels(conn: Connection) {
     Staff: staffModel(conn),
     Grant: grantModel(conn),
     Category: categoryModel(conn),
+    Identity: identityModel(conn),
   };
 }
 export type Models = ReturnType<typeof buildModels>;
@@ -33,6 +36,8 @@ export interface Deps {
   redis: Redis;
   models: Models;
   platforms: Platforms;
+  /** The two-element (name + ID number) check provider. */
+  identityProvider: IdentityClient;
   /** Sealing and blind indexes for personal data at rest. */
   pii: Pii;
   /** A Redis key under this deployment's prefix. */
@@ -44,7 +49,12 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
   const models = buildModels(conn);
   const key = (...parts: string[]) => config.redisPrefix + parts.join(':');
   const platforms = createPlatforms(config, redis, key);
-  return { config, logger, conn, redis, models, platforms, key, pii: createPii(config.pii) };
+  const identityProvider = createIdentityClient({
+    baseUrl: config.identity.apiBase,
+    secretId: config.identity.secretId,
+    secretKey: config.identity.secretKey,
+  });
+  return { config, logger, conn, redis, models, platforms, key, pii: createPii(config.pii), identityProvider };
 }
 
 export async function syncIndexes(deps: Deps): Promise<void> {

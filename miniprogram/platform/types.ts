@@ -13,3 +13,11 @@ export type SubscribeResults = Record<string, SubscribeResult>;
 
 /** Both vendors take at most three one-time templates per dialog. */
 export const MAX_TEMPLATES_PER_DIALOG = 3;
+
+/** What the phone button reports: the grant for POST /identity/phone, or why there is none. */
+export interface PhoneHandlers {
+  onGrant(grant: string): void;
+  onError(message: string): void;
+}
+
+export const PHONE_DENIED = '未授权手机号，可稍后在“我的”页面重新授权';

@@ -142,8 +142,8 @@ test('a timestamp more than five minutes old is refused with AuthFailure.Signatu
   expect(answer.Response.Error).toEqual({ Code: 'AuthFailure.SignatureExpire', Message: expect.stringContaining('Signature expired') });
 });
 
-test('a malformed fault is refused by the control API', async () => {
-  const res = await fetch(`${standin.url}/__sandbox/faults`, { method: 'POST', body: JSON.stringify({ result: '-5' }) });
+test('a fault with a result code the provider does not have is refused by the control API', async () => {
+  const res = await fetch(`${standin.url}/__sandbox/faults`, { method: 'POST', body: JSON.stringify({ result: '-9' }) });
 
   expect(res.status).toBe(400);
 });

@@ -1,6 +1,6 @@
 import type { Middleware } from 'koa';
 import type { Deps } from '../context';
-import { verifyAccessToken } from '../modules/auth/tokens';
+import { assertSessionLive, verifyAccessToken } from '../modules/auth/tokens';
 import { AppError } from './errors';
 
 export interface ConsumerState {
@@ -14,6 +14,7 @@ export function requireConsumer(deps: Deps): Middleware {
     const m = /^Bearer ([A-Za-z0-9._-]+)$/.exec(header);
     if (!m) throw new AppError(401, 'AUTH_REQUIRED', '请先登录');
     const claims = verifyAccessToken(deps, m[1]);
+    await assertSessionLive(deps, claims);
     ctx.state.user = { id: claims.sub, platform: claims.platform };
     await next();
   };

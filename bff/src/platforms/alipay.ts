@@ -2,7 +2,7 @@
  * Alipay open-platform adapter: login code exchange and subscription (template) messages through the
  * official SDK, with every reply's signature checked before anything in it is believed.
  */
-import { createPrivateKey } from 'node:crypto';
+import { createDecipheriv, createPrivateKey, createPublicKey, createVerify, type KeyObject } from 'node:crypto';
 import { AlipayRequestError, AlipaySdk } from 'alipay-sdk';
 import { AppError, TransientError } from '../http/errors';
 import type { SendOutcome } from './types';
@@ -17,6 +17,8 @@ export interface AlipayClientOptions {
   gateway: string;
   /** Which identifier the app is configured to receive: open_id for apps created since 2023. */
   idField: 'open_id' | 'user_id';
+  /** The app's content-encryption key (base64 of 16 or 32 bytes), for my.getPhoneNumber answers. */
+  aesKey?: string;
   timeoutMs?: number;
 }
 
@@ -41,6 +43,49 @@ export type { SendOutcome };
 export interface AlipayClient {
   exchangeCode(code: string): Promise<AlipayLogin>;
   sendTemplateMessage(message: TemplateMessage): Promise<SendOutcome>;
+  decryptPhone(response: string): string;
+}
+
+/**
+ * my.getPhoneNumber hands the mini program `response`, a JSON string
+ *   {"response":"<base64 ciphertext>","sign":"<base64>","sign_type":"RSA2","encrypt_type":"AES","charset":"UTF-8"}
+ * which it passes to us unchanged. Per Alipay's server-side decryption guide (获取会员手机号 - 服务端解密),
+ * the signature is SHA256withRSA by Alipay's key over the ciphertext wrapped in double quotes, and the
+ * ciphertext is AES-CBC with the app's AES key, an all-zero IV and PKCS#5 padding. The plaintext is
+ *   {"code":"10000","msg":"Success","mobile":"13800138000"}.
+ */
+function publicKeyOf(key: string): KeyObject {
+  if (key.includes('BEGIN')) return createPublicKey(key);
+  return createPublicKey({ key: Buffer.from(key.replace(/\s+/g, ''), 'base64'), format: 'der', type: 'spki' });
+}
+
+const phoneInvalid = () => new AppError(400, 'PHONE_CODE_INVALID', '手机号授权已失效，请重新授权');
+
+function openPhoneResponse(response: string, alipayPublicKey: KeyObject, aesKey: Buffer): string {
+  let envelope: { response?: unknown; sign?: unknown; sign_type?: unknown; encrypt_type?: unknown };
+  try {
+    envelope = JSON.parse(response) as typeof envelope;
+  } catch {
+    throw phoneInvalid();
+  }
+  const { response: cipherText, sign } = envelope ?? {};
+  if (typeof cipherText !== 'string' || typeof sign !== 'string') throw phoneInvalid();
+  if ((envelope.sign_type ?? 'RSA2') !== 'RSA2' || (envelope.encrypt_type ?? 'AES') !== 'AES') throw phoneInvalid();
+  const signed = createVerify('RSA-SHA256').update(`"${cipherText}"`, 'utf8').verify(alipayPublicKey, sign, 'base64');
+  if (!signed) throw new AppError(400, 'PHONE_SIGNATURE_INVALID', '手机号授权数据校验未通过，请重新授权');
+  let plain: { code?: unknown; mobile?: unknown };
+  try {
+    const decipher = createDecipheriv(`aes-${aesKey.length * 8}-cbc`, aesKey, Buffer.alloc(16));
+    const text = Buffer.concat([decipher.update(Buffer.from(cipherText, 'base64')), decipher.final()]).toString('utf8');
+    plain = JSON.parse(text) as typeof plain;
+  } catch {
+    // Signed by Alipay yet unreadable with our key: the configured AES key is wrong.
+    throw new AppError(502, 'UPSTREAM_ERROR', '支付宝手机号解密失败，请稍后再试');
+  }
+  if (plain.code !== '10000' || typeof plain.mobile !== 'string' || !/^\d{5,15}$/.test(plain.mobile)) {
+    throw new AppError(422, 'PHONE_NOT_GRANTED', '未能获取手机号，请重新授权');
+  }
+  return plain.mobile;
 }
 
 /**
@@ -117,6 +162,9 @@ export function createAlipayClient(opts: AlipayClientOptions): AlipayClient {
     }
   }
 
+  const aesKey = opts.aesKey ? Buffer.from(opts.aesKey, 'base64') : undefined;
+  let alipayKey: KeyObject | undefined;
+
   const upstreamUnavailable = (reason: string) =>
     new AppError(503, 'UPSTREAM_UNAVAILABLE', '支付宝服务暂时不可用，请稍后再试', { reason });
 
@@ -171,6 +219,14 @@ export function createAlipayClient(opts: AlipayClientOptions): AlipayClient {
       const code = reply.sub_code ?? reply.code ?? 'UNKNOWN';
       if (NOT_SUBSCRIBED.has(code)) return { status: 'skipped', code };
       return { status: 'rejected', code, message: reply.sub_msg ?? reply.msg ?? '' };
+    },
+
+    decryptPhone(response) {
+      if (!aesKey || (aesKey.length !== 16 && aesKey.length !== 32)) {
+        throw new AppError(503, 'PHONE_UNAVAILABLE', '暂不支持获取支付宝手机号');
+      }
+      alipayKey ??= publicKeyOf(opts.alipayPublicKey);
+      return openPhoneResponse(response, alipayKey, aesKey);
     },
   };
 }

@@ -23,6 +23,11 @@ export function wechatAdapter(client: WechatClient): PlatformAdapter {
       });
       return result.status === 'sent' ? result : { ...result, code: String(result.code) };
     },
+    async phoneNumber(code) {
+      const phone = await client.getPhoneNumber(code);
+      // Mainland numbers are kept bare; others keep their country code.
+      return phone.countryCode === '86' ? phone.purePhoneNumber : `+${phone.countryCode} ${phone.purePhoneNumber}`;
+    },
   };
 }
 
@@ -40,6 +45,7 @@ export function createPlatforms(config: Config, redis: Redis, key: (...parts: st
     alipayPublicKey: config.alipay.alipayPublicKey,
     gateway: config.alipay.gateway,
     idField: config.alipay.idField,
+    aesKey: config.alipay.aesKey,
   });
   return {
     wechat: wechatAdapter(wechat),
@@ -50,6 +56,7 @@ export function createPlatforms(config: Config, redis: Redis, key: (...parts: st
       },
       sendSubscription: (m) =>
         alipay.sendTemplateMessage({ toId: m.touser, templateId: m.templateId, page: m.page, data: m.data, deliveryKey: m.deliveryKey }),
+      phoneNumber: async (response) => alipay.decryptPhone(response),
     },
   };
 }

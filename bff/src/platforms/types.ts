@@ -24,6 +24,8 @@ export interface PlatformAdapter {
   exchangeLoginCode(code: string): Promise<LoginIdentity>;
   /** Resolves with the vendor's final answer; throws TransientError when worth retrying. */
   sendSubscription(message: SubscriptionMessage): Promise<SendOutcome>;
+  /** The phone number the user allowed us to read: a WeChat phone code, or Alipay's encrypted answer. */
+  phoneNumber(grant: string): Promise<string>;
 }
 
 export type Platforms = Record<Platform, PlatformAdapter>;

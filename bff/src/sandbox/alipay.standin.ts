@@ -3,7 +3,7 @@
  * vendor's signed protocols (v2 `gateway.do` and v3 REST) so the official SDK runs unchanged against it,
  * and offers a control API under /__sandbox that plays the phone's part (auth codes, subscribe dialog).
  */
-import { createHash, createSign, createVerify, randomBytes, randomUUID } from 'node:crypto';
+import { createCipheriv, createHash, createSign, createVerify, randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import Koa, { type Context } from 'koa';
 import Router from '@koa/router';
@@ -26,6 +26,8 @@ export interface AlipayStandinOptions {
   templates?: Record<string, string[]>;
   /** Milliseconds since the epoch; lets tests age codes without waiting. */
   clock?: () => number;
+  /** The app's AES key (base64 of 16 or 32 bytes) that my.getPhoneNumber answers are encrypted with. */
+  aesKey?: string;
 }
 
 /** Where the v2 gateway listens (it also answers at `/`, so the bare URL works as a gateway too). */
@@ -467,6 +469,28 @@ export async function startAlipayStandin(opts: AlipayStandinOptions): Promise<St
     const code = randomBytes(16).toString('hex');
     codes.set(code, { userId, expiresAt: now() + CODE_TTL_MS });
     ctx.body = { code };
+  });
+
+  // Plays my.getPhoneNumber: the `response` string the client hands to its server, encrypted with the
+  // app's AES key (CBC, zero IV, PKCS#5) and signed over the quoted ciphertext, as Alipay documents.
+  router.post('/__sandbox/phone', (ctx) => {
+    const body = (ctx.request.body ?? {}) as Record<string, unknown>;
+    requiredString(body, 'userId');
+    const mobile = requiredString(body, 'mobile');
+    if (!/^\d{5,15}$/.test(mobile)) throw new ControlError(400, 'VALIDATION_FAILED', 'mobile must be 5 to 15 digits');
+    if (!opts.aesKey) throw new ControlError(409, 'AES_KEY_NOT_SET', 'the app has no AES key configured');
+    const key = Buffer.from(opts.aesKey, 'base64');
+    const cipher = createCipheriv(`aes-${key.length * 8}-cbc`, key, Buffer.alloc(16));
+    const plain = JSON.stringify({ code: '10000', msg: 'Success', mobile });
+    const encrypted = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]).toString('base64');
+    const response = JSON.stringify({
+      response: encrypted,
+      sign: sign(`"${encrypted}"`),
+      sign_type: 'RSA2',
+      encrypt_type: 'AES',
+      charset: 'UTF-8',
+    });
+    ctx.body = { response };
   });
 
   router.post('/__sandbox/subscribe', (ctx) => {

@@ -44,7 +44,8 @@ const DESCRIPTIONS: Record<string, string> = {
   '-6': '权威比对系统升级中，请稍后再试',
   '-7': '认证次数超过当日限制',
 };
-const FAULT_RESULTS = ['-4', '-6', '-7'];
+/** Results the control API can force: the provider's faults, and every other code so callers can test their mapping. */
+const FAULT_RESULTS = ['-4', '-6', '-7', '0', '-1', '-2', '-3', '-5'];
 
 const MAX_SKEW_S = 300;
 const MAX_BODY_BYTES = 64 * 1024;
@@ -75,7 +76,8 @@ function verdict(people: Map<string, string>, idCard: string, name: string): str
 
 export async function startIdentityStandin(opts: IdentityStandinOptions): Promise<Standin> {
   refuseInProduction('identity');
-  const people = new Map((opts.people ?? DEFAULT_PEOPLE).map((p) => [p.idNumber, p.name]));
+  const initialPeople = () => new Map((opts.people ?? DEFAULT_PEOPLE).map((p) => [p.idNumber, p.name]));
+  let people = initialPeople();
   const fresh = () => ({
     count: 0,
     billed: 0,
@@ -155,10 +157,28 @@ export async function startIdentityStandin(opts: IdentityStandinOptions): Promis
       state.fault = { result: body.result, count: count as number | undefined };
     } else {
       ctx.status = 400;
-      ctx.body = { error: 'body: {result: "-4"|"-6"|"-7"|null, count?: positive integer}' };
+      ctx.body = { error: `body: {result: ${FAULT_RESULTS.map((r) => `"${r}"`).join('|')}|null, count?: positive integer}` };
       return;
     }
     ctx.body = { fault: state.fault ?? null };
+  });
+
+  // Registers a fictitious person, so a demo or a browser test can verify someone no earlier run used.
+  control.post('/people', async (ctx) => {
+    let body: { name?: unknown; idNumber?: unknown } | undefined;
+    try {
+      body = JSON.parse((await readBody(ctx.req)) ?? '') as typeof body;
+    } catch {
+      body = undefined;
+    }
+    const { name, idNumber } = body ?? {};
+    if (typeof name !== 'string' || typeof idNumber !== 'string' || verdict(new Map(), idNumber, name) !== '-5') {
+      ctx.status = 400;
+      ctx.body = { error: 'body: {name, idNumber} with a valid name and ID number' };
+      return;
+    }
+    people.set(idNumber, name);
+    ctx.body = { people: people.size };
   });
 
   control.get('/calls', (ctx) => {
@@ -167,6 +187,7 @@ export async function startIdentityStandin(opts: IdentityStandinOptions): Promis
 
   control.post('/reset', (ctx) => {
     state = fresh();
+    people = initialPeople();
     ctx.status = 204;
   });
 

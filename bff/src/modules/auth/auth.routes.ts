@@ -3,7 +3,9 @@ import type { Api } from '../../http/api';
 import type { Deps } from '../../context';
 import { requireConsumer } from '../../http/consumer-auth';
 import { loginBody, refreshBody, sessionReply, userView } from '../../../../shared/api/auth';
+import { profileView } from '../../../../shared/api/identity';
 import * as auth from './auth.service';
+import { profile } from '../identity/identity.service';
 
 export function authRoutes(api: Api, deps: Deps): void {
   api.route(
@@ -25,9 +27,20 @@ export function authRoutes(api: Api, deps: Deps): void {
       tag: 'auth',
       summary: '当前用户',
       security: 'bearer',
-      response: z.object({ user: userView }),
+      response: z.object({ user: userView, profile: profileView }),
       middleware: [requireConsumer(deps)],
     },
-    async ({ ctx }) => ({ user: await auth.me(deps, ctx.state.user.id) }),
+    async ({ ctx }) => ({ user: await auth.me(deps, ctx.state.user.id), profile: await profile(deps, ctx.state.user.id) }),
+  );
+  api.route(
+    {
+      method: 'post',
+      path: '/auth/logout-all',
+      tag: 'auth',
+      summary: '退出所有设备上的登录',
+      security: 'bearer',
+      middleware: [requireConsumer(deps)],
+    },
+    ({ ctx }) => auth.logoutEverywhere(deps, ctx.state.user.id),
   );
 }

@@ -2,7 +2,7 @@ import type { Deps } from '../../context';
 import { AppError } from '../../http/errors';
 import type { Platform } from '../../../../shared/api/common';
 import type { SessionReply, UserView } from '../../../../shared/api/auth';
-import { issueRefreshToken, revokeRefreshToken, rotateRefreshToken, signAccessToken } from './tokens';
+import { issueRefreshToken, revokeRefreshToken, revokeUserSessions, rotateRefreshToken, signAccessToken } from './tokens';
 
 type UserDoc = { _id: unknown; platform: string; verified?: boolean | null };
 
@@ -43,6 +43,12 @@ export async function refresh(deps: Deps, refreshToken: string): Promise<Session
 
 export async function logout(deps: Deps, refreshToken: string): Promise<void> {
   await revokeRefreshToken(deps, refreshToken);
+}
+
+/** Signs the user out everywhere: every device, both tokens. */
+export async function logoutEverywhere(deps: Deps, userId: string): Promise<void> {
+  await revokeUserSessions(deps, userId);
+  deps.logger.info({ event: 'auth.logout_all', userId }, 'all sessions revoked');
 }
 
 export async function me(deps: Deps, userId: string): Promise<UserView> {

@@ -11,11 +11,13 @@ import type { Platform } from '../../../../shared/api/common';
 export interface AccessClaims {
   sub: string;
   platform: Platform;
+  /** Issued at, in milliseconds (JWT's own iat has whole seconds only); set on verified tokens. */
+  issuedAtMs?: number;
 }
 
 export function signAccessToken(deps: Deps, claims: AccessClaims): string {
   const { secret, issuer, audience, accessTtlS } = deps.config.jwt;
-  return jwt.sign({ platform: claims.platform }, secret, {
+  return jwt.sign({ platform: claims.platform, iatms: Date.now() }, secret, {
     algorithm: 'HS256',
     subject: claims.sub,
     issuer,
@@ -32,7 +34,9 @@ export function verifyAccessToken(deps: Deps, token: string): AccessClaims {
     if (typeof payload.sub !== 'string' || (payload.platform !== 'wechat' && payload.platform !== 'alipay')) {
       throw new AppError(401, 'TOKEN_INVALID', '登录状态无效，请重新登录');
     }
-    return { sub: payload.sub, platform: payload.platform };
+    // Tokens signed before iatms was added still carry the standard iat.
+    const issuedAtMs = typeof payload.iatms === 'number' ? payload.iatms : (payload.iat ?? 0) * 1000;
+    return { sub: payload.sub, platform: payload.platform, issuedAtMs };
   } catch (err) {
     if (err instanceof AppError) throw err;
     if (err instanceof jwt.TokenExpiredError) throw new AppError(401, 'TOKEN_EXPIRED', '登录已过期，请重新登录');
@@ -82,6 +86,27 @@ export async function revokeFamily(deps: Deps, family: string): Promise<void> {
   const members = await deps.redis.sMembers(deps.key('rtfam', family));
   const keys = members.map((h) => deps.key('rt', h));
   await deps.redis.del([...keys, deps.key('rtfam', family)]);
+}
+
+/**
+ * Ends every session of a user: all refresh-token families, and access tokens issued until now
+ * (checked on each request by assertSessionLive, for as long as an access token can live).
+ */
+export async function revokeUserSessions(deps: Deps, userId: string): Promise<void> {
+  const families = await deps.redis.sMembers(deps.key('rtuser', userId));
+  for (const family of families) await revokeFamily(deps, family);
+  await deps.redis
+    .multi()
+    .del(deps.key('rtuser', userId))
+    .set(deps.key('revokedBefore', userId), String(Date.now()), { EX: deps.config.jwt.accessTtlS })
+    .exec();
+}
+
+export async function assertSessionLive(deps: Deps, claims: AccessClaims): Promise<void> {
+  const before = await deps.redis.get(deps.key('revokedBefore', claims.sub));
+  if (before && (claims.issuedAtMs ?? 0) <= Number(before)) {
+    throw new AppError(401, 'SESSION_REVOKED', '登录已失效，请重新登录');
+  }
 }
 
 export async function revokeRefreshToken(deps: Deps, token: string): Promise<void> {

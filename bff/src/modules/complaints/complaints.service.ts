@@ -6,6 +6,8 @@ import { formatCaseNumber, isValidCaseNumber } from '../../../../shared/complain
 import { STATUS_LABELS, type ComplaintStatus, type CaseType } from '../../../../shared/complaint/status';
 import type { ComplaintCreate, ComplaintDetail, ComplaintSummary } from '../../../../shared/api/complaints';
 import type { Case } from './complaint.model';
+import mongoose from 'mongoose';
+import { linkedUserIds } from '../identity/identity.service';
 
 /** Working days to accept or reject a complaint (Order 20, Art 14). */
 export const ACCEPT_WITHIN_WORKING_DAYS = 7;
@@ -101,7 +103,7 @@ export async function submitComplaint(
 }
 
 export async function listMine(deps: Deps, user: ConsumerRef): Promise<ComplaintSummary[]> {
-  const docs = await deps.models.Case.find({ 'owner.userId': user.id })
+  const docs = await deps.models.Case.find({ 'owner.userId': mongoose.trusted({ $in: await linkedUserIds(deps, user.id) }) })
     .sort({ receivedAt: -1 })
     .limit(100)
     .lean<CaseDoc[]>();
@@ -110,7 +112,7 @@ export async function listMine(deps: Deps, user: ConsumerRef): Promise<Complaint
 
 export async function getMine(deps: Deps, user: ConsumerRef, number: string): Promise<ComplaintDetail> {
   if (!isValidCaseNumber(number)) throw new AppError(400, 'CASE_NUMBER_INVALID', '投诉编号有误，请核对后再试');
-  const doc = await deps.models.Case.findOne({ number, 'owner.userId': user.id }).lean<CaseDoc>();
+  const doc = await deps.models.Case.findOne({ number, 'owner.userId': mongoose.trusted({ $in: await linkedUserIds(deps, user.id) }) }).lean<CaseDoc>();
   if (!doc) throw new AppError(404, 'NOT_FOUND', '没有找到这件投诉');
   return toDetail(doc);
 }

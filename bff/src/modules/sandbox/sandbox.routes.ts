@@ -7,6 +7,7 @@ import type { Api } from '../../http/api';
 import type { Deps } from '../../context';
 import { AppError } from '../../http/errors';
 import { requireConsumer } from '../../http/consumer-auth';
+import { idNumberField, nameField } from '../../../../shared/api/identity';
 
 async function control<T>(base: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(new URL(`/__sandbox${path}`, base), {
@@ -53,6 +54,37 @@ export function sandboxRoutes(api: Api, deps: Deps): void {
         ? control(wechat, '/subscribe', { openid: user.platformUserId, templateIds: body.templateIds })
         : control(alipay, '/subscribe', { userId: user.platformUserId, templateIds: body.templateIds });
     },
+  );
+  api.route(
+    {
+      method: 'post',
+      path: '/sandbox/phone',
+      tag: 'sandbox',
+      summary: '（沙箱）模拟用户授权手机号，返回交给 POST /identity/phone 的凭证',
+      security: 'bearer',
+      body: z.strictObject({ phone: z.string().regex(/^1\d{10}$/, '手机号格式不正确') }),
+      response: z.object({ code: z.string() }),
+      middleware: [requireConsumer(deps)],
+    },
+    async ({ body, ctx }) => {
+      const user = await deps.models.User.findById(ctx.state.user.id).lean();
+      if (!user) throw new AppError(401, 'AUTH_REQUIRED', '请先登录');
+      if (user.platform === 'wechat') return control<{ code: string }>(wechat, '/phone-code', { phone: body.phone });
+      // my.getPhoneNumber's `response` string is what the client passes on.
+      const { response } = await control<{ response: string }>(alipay, '/phone', { userId: user.platformUserId, mobile: body.phone });
+      return { code: response };
+    },
+  );
+  api.route(
+    {
+      method: 'post',
+      path: '/sandbox/identity/people',
+      tag: 'sandbox',
+      summary: '（沙箱）在模拟身份核验服务中登记一个虚构的人',
+      body: z.strictObject({ name: nameField, idNumber: idNumberField }),
+      response: z.object({ people: z.number() }),
+    },
+    ({ body }) => control(deps.config.identity.apiBase, '/people', body),
   );
   api.route(
     { method: 'get', path: '/sandbox/messages', tag: 'sandbox', summary: '（沙箱）模拟平台收到的订阅消息，最新在前' },
