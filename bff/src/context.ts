@@ -9,6 +9,8 @@ import { caseModel, counterModel } from './modules/complaints/complaint.model';
 import { bureauModel, staffModel } from './modules/staff/staff.model';
 import { grantModel } from './modules/notify/grant.model';
 import { categoryModel } from './modules/catalog/category.model';
+import { evidenceModel } from './modules/evidence/evidence.model';
+import { draftModel } from './modules/drafts/draft.model';
 import { createPlatforms } from './platforms';
 import { createPii, type Pii } from './infra/pii';
 import type { Platforms } from './platforms/types';
@@ -22,6 +24,8 @@ export function buildModels(conn: Connection) {
     Staff: staffModel(conn),
     Grant: grantModel(conn),
     Category: categoryModel(conn),
+    Evidence: evidenceModel(conn),
+    Draft: draftModel(conn),
   };
 }
 export type Models = ReturnType<typeof buildModels>;

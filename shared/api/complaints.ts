@@ -108,7 +108,6 @@ export const reportCreateBody = z.strictObject({
   respondent: respondentInput,
   /** The facts: what, when, where; a report needs concrete leads. */
   description: text('举报内容', LIMITS.description),
-  categoryCode: z.string().max(64).refine((c) => CATEGORY_LEAVES.has(c), '请选择分类').optional(),
   evidenceIds: evidenceIds.default([]),
   jurisdiction: z.strictObject({ basis: z.enum(JURISDICTION_BASES) }),
   anonymous: z.boolean(),

@@ -23,6 +23,8 @@ export function wechatAdapter(client: WechatClient): PlatformAdapter {
       });
       return result.status === 'sent' ? result : { ...result, code: String(result.code) };
     },
+    // Scene 2: comments and complaints.
+    checkText: (input) => client.msgSecCheck({ openid: input.platformUserId, content: input.content, scene: 2 }),
   };
 }
 

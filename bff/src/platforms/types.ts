@@ -24,6 +24,8 @@ export interface PlatformAdapter {
   exchangeLoginCode(code: string): Promise<LoginIdentity>;
   /** Resolves with the vendor's final answer; throws TransientError when worth retrying. */
   sendSubscription(message: SubscriptionMessage): Promise<SendOutcome>;
+  /** The vendor's text security check, where the platform offers one (WeChat msg_sec_check). */
+  checkText?(input: { platformUserId: string; content: string }): Promise<{ suggest: 'pass' | 'review' | 'risky'; label: number }>;
 }
 
 export type Platforms = Record<Platform, PlatformAdapter>;
