@@ -68,18 +68,24 @@ export function listRegions(parent?: string): RegionItem[] {
 
 export const bureauName = (county: Region) => `${county.fullName}市场监督管理局`;
 
-/** One bureau per county, code = county code; upserts leave existing bureaus as they are. */
+/**
+ * One bureau per county, code = county code. Only missing bureaus are inserted (one read, one
+ * batch insert: per-document upserts take minutes on the embedded database); existing ones,
+ * possibly renamed by an admin, stay as they are.
+ */
 export async function seedBureaus(deps: Deps): Promise<number> {
-  const ops = countyRegions().map((r) => ({
-    updateOne: {
-      filter: { code: r.code },
-      update: { $setOnInsert: { code: r.code, name: bureauName(r), regionCode: r.code } },
-      upsert: true,
-    },
-  }));
-  const BATCH = 1000;
-  for (let i = 0; i < ops.length; i += BATCH) await deps.models.Bureau.bulkWrite(ops.slice(i, i + BATCH), { ordered: false });
-  return ops.length;
+  const { Bureau } = deps.models;
+  const have = new Set((await Bureau.find({}, { _id: 0, code: 1 }).lean()).map((b) => b.code));
+  const missing = countyRegions()
+    .filter((r) => !have.has(r.code))
+    .map((r) => ({ code: r.code, name: bureauName(r), regionCode: r.code }));
+  if (missing.length === 0) return 0;
+  // A concurrent seeder may insert some of them first; those duplicates are fine.
+  await Bureau.insertMany(missing, { ordered: false }).catch((err: { code?: number; writeErrors?: Array<{ code?: number }> }) => {
+    const errors = err.writeErrors ?? [err];
+    if (!errors.every((e) => e.code === 11000)) throw err;
+  });
+  return missing.length;
 }
 
 export function requireCounty(code: string, field = 'regionCode'): Region {
