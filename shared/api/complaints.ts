@@ -30,6 +30,11 @@ export const creditCode = z
 /** Beijing's calendar date today: events cannot lie in the future. */
 const beijingToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 
+const isCalendarDate = (d: string) => {
+  const t = Date.parse(`${d}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === d;
+};
+
 export const respondentInput = z.strictObject({
   name: text('被投诉方名称', LIMITS.respondentName),
   creditCode: creditCode.optional(),
@@ -65,7 +70,10 @@ export const businessInput = z
       .int('金额以分为单位，须为整数')
       .min(LIMITS.amountCents.min, '金额不能为负数')
       .max(LIMITS.amountCents.max, '金额过大，请核对'),
-    occurredOn: isoDate.refine((d) => d <= beijingToday(), '日期不能晚于今天').refine((d) => d >= '1990-01-01', '日期有误'),
+    occurredOn: isoDate
+      .refine(isCalendarDate, '日期不存在，请核对')
+      .refine((d) => d <= beijingToday(), '日期不能晚于今天')
+      .refine((d) => d >= '1990-01-01', '日期有误'),
     demands: z
       .array(demandInput)
       .min(1, '请至少选择一项诉求')
