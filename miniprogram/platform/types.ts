@@ -13,3 +13,10 @@ export type SubscribeResults = Record<string, SubscribeResult>;
 
 /** Both vendors take at most three one-time templates per dialog. */
 export const MAX_TEMPLATES_PER_DIALOG = 3;
+
+/** A local file chosen for upload: a path the platform's uploadFile understands. */
+export interface PickedFile {
+  path: string;
+  size: number;
+  kind: 'image' | 'video';
+}

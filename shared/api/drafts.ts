@@ -8,8 +8,11 @@ const respondentDraft = z.strictObject({
   creditCode: s(18),
   address: s(200),
   regionCode: s(6),
+  /** Region names as picked, so a resumed draft shows them without asking the server. */
+  regionLabel: s(60),
   domicileRegionCode: s(6),
-  platform: z.strictObject({ name: s(50), regionCode: s(6) }).optional(),
+  domicileRegionLabel: s(60),
+  platform: z.strictObject({ name: s(50), regionCode: s(6), regionLabel: s(60) }).optional(),
 });
 
 export const draftData = z.strictObject({
@@ -20,6 +23,8 @@ export const draftData = z.strictObject({
     .strictObject({
       kind: s(16),
       categoryCode: s(64),
+      /** The first level of the problem-type tree, chosen before the problem type. */
+      nature: s(32),
       problemTypeCode: s(64),
       channel: s(32),
       productName: s(100),

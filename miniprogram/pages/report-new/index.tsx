@@ -1,0 +1,5 @@
+import IntakeForm from '../complaint-new/IntakeForm';
+
+export default function ReportNew() {
+  return <IntakeForm kind="report" />;
+}
