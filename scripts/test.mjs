@@ -89,7 +89,7 @@ async function main() {
       await tsx('seed', 'bff/src/seed-cli.ts', env, /^READY seeded/);
       const bff = procs.add(await startBff(env));
       procs.add(await startWorker(env));
-      return jest('e2e', { E2E_BASE_URL: bff.url, E2E_STAFF_USERNAME: 'demo', E2E_STAFF_PASSWORD: env.DEMO_STAFF_PASSWORD });
+      return jest('e2e', { E2E_BASE_URL: bff.url, E2E_STAFF_USERNAME: 'demo', E2E_STAFF_PASSWORD: env.DEMO_STAFF_PASSWORD, E2E_MONGODB_URI: env.MONGODB_URI });
     });
   } finally {
     await procs.stop();

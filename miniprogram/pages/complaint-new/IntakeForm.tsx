@@ -200,6 +200,7 @@ export default function IntakeForm({ kind }: { kind: IntakeKind }) {
     try {
       const reply = kind === 'complaint' ? await createComplaint(complaintBody(form, fileAnyway), idempotencyKey) : await createReport(reportBody(form), idempotencyKey);
       setCreated(reply);
+      Taro.pageScrollTo({ scrollTop: 0, duration: 0 });
     } catch (err) {
       if (err instanceof ApiError && err.code === 'DUPLICATE_OPEN_CASE') setDuplicate(err.message);
       else setFormError(messageOf(err));
