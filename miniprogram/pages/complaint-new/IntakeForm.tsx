@@ -51,7 +51,6 @@ import {
   type IntakeKind,
 } from './form';
 import SubmittedView from './SubmittedView';
-import './index.scss';
 
 const AUTOSAVE_MS = 800;
 const SUGGEST_MS = 300;
