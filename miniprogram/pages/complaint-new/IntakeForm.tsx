@@ -46,6 +46,7 @@ import {
   reportBody,
   stepErrors,
   toDraft,
+  todayString,
   type Errors,
   type FormState,
   type IntakeKind,
@@ -357,7 +358,7 @@ export default function IntakeForm({ kind }: { kind: IntakeKind }) {
           </View>
           <View className="field field-date">
             <Text className="field-label">购买或事发日期</Text>
-            <Picker mode="date" value={b.occurredOn} end={new Date().toISOString().slice(0, 10)} onChange={(e) => setBusiness({ occurredOn: String(e.detail.value) })}>
+            <Picker mode="date" value={b.occurredOn} end={todayString()} onChange={(e) => setBusiness({ occurredOn: String(e.detail.value) })}>
               <View className="picker-value">{b.occurredOn}</View>
             </Picker>
             <FieldError errors={errors} path="business.occurredOn" />
