@@ -1,5 +1,12 @@
 export default defineAppConfig({
-  pages: ['pages/index/index', 'pages/complaint-new/index', 'pages/complaints/index', 'pages/verify/index', 'pages/me/index'],
+  pages: [
+    'pages/index/index',
+    'pages/complaint-new/index',
+    'pages/report-new/index',
+    'pages/complaints/index',
+    'pages/verify/index',
+    'pages/me/index',
+  ],
   window: {
     // Also makes the H5 preview draw a title bar like the mini programs do.
     navigationStyle: 'default',

@@ -15,6 +15,9 @@ import { subscriptionRoutes } from './modules/notify/subscriptions.routes';
 import { catalogRoutes } from './modules/catalog/catalog.routes';
 import { sandboxRoutes } from './modules/sandbox/sandbox.routes';
 import { identityRoutes } from './modules/identity/identity.routes';
+import { regionRoutes } from './modules/regions/regions.routes';
+import { evidenceRoutes } from './modules/evidence/evidence.routes';
+import { draftRoutes } from './modules/drafts/drafts.routes';
 
 export const API_PREFIX = '/api/v1';
 
@@ -24,6 +27,9 @@ export function createApi(deps: Deps): Api {
   complaintRoutes(api, deps);
   subscriptionRoutes(api, deps);
   catalogRoutes(api, deps);
+  regionRoutes(api, deps);
+  evidenceRoutes(api, deps);
+  draftRoutes(api, deps);
   adminRoutes(api, deps);
   identityRoutes(api, deps);
   if (deps.config.sandbox) sandboxRoutes(api, deps);

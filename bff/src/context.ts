@@ -11,6 +11,8 @@ import { grantModel } from './modules/notify/grant.model';
 import { categoryModel } from './modules/catalog/category.model';
 import { identityModel } from './modules/identity/identity.model';
 import { createIdentityClient, type IdentityClient } from './platforms/identity';
+import { evidenceModel } from './modules/evidence/evidence.model';
+import { draftModel } from './modules/drafts/draft.model';
 import { createPlatforms } from './platforms';
 import { createPii, type Pii } from './infra/pii';
 import type { Platforms } from './platforms/types';
@@ -25,6 +27,8 @@ export function buildModels(conn: Connection) {
     Grant: grantModel(conn),
     Category: categoryModel(conn),
     Identity: identityModel(conn),
+    Evidence: evidenceModel(conn),
+    Draft: draftModel(conn),
   };
 }
 export type Models = ReturnType<typeof buildModels>;

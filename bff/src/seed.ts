@@ -1,7 +1,8 @@
 /** Seeds what a fresh installation needs: a demo bureau, its staff account and the category tree. */
 import type { Deps } from './context';
-import { CATEGORY_TREE_VERSION, flattenCategories } from '../../shared/complaint/categories';
+import { CATEGORY_TREE_VERSION, PROBLEM_TYPE_TREE, flattenCategories } from '../../shared/complaint/categories';
 import { hashPassword } from './modules/staff/staff.service';
+import { seedBureaus } from './modules/regions/regions.service';
 
 export const DEMO_BUREAU = { code: '110105', name: '北京市朝阳区市场监督管理局', regionCode: '110105' };
 export const DEMO_STAFF_USERNAME = 'demo';
@@ -30,4 +31,10 @@ export async function seed(deps: Deps, opts: { staffPassword: string }): Promise
       { upsert: true },
     );
   }
+  await Category.bulkWrite(
+    flattenCategories(PROBLEM_TYPE_TREE).map((c) => ({
+      updateOne: { filter: { code: c.code }, update: { $set: { name: c.name, parent: c.parent, treeVersion: CATEGORY_TREE_VERSION, tree: 'problem_type' } }, upsert: true },
+    })),
+  );
+  await seedBureaus(deps);
 }

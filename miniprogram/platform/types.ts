@@ -21,3 +21,10 @@ export interface PhoneHandlers {
 }
 
 export const PHONE_DENIED = '未授权手机号，可稍后在“我的”页面重新授权';
+
+/** A local file chosen for upload: a path the platform's uploadFile understands. */
+export interface PickedFile {
+  path: string;
+  size: number;
+  kind: 'image' | 'video';
+}

@@ -1,5 +1,9 @@
 /** Calls to the consumer API as the signed-in user; a refused token costs one silent login and one retry. */
-import type { ComplaintCreate, ComplaintSummary } from '@shared/api/complaints';
+import Taro from '@tarojs/taro';
+import type { ComplaintCreate, ComplaintDetail, ComplaintSummary, ReportCreate } from '@shared/api/complaints';
+import type { JurisdictionRecommendation, RegionItem } from '@shared/api/regions';
+import type { DraftData, DraftView } from '@shared/api/drafts';
+import type { UploadReply } from '@shared/api/uploads';
 import type { z } from 'zod';
 import type { templateView } from '@shared/api/subscriptions';
 import type { Platform, SubscribeResults } from '../platform/types';
@@ -54,4 +58,81 @@ export async function saveSubscriptions(platform: Platform, results: SubscribeRe
 /** Text to show a person for any failure. */
 export function messageOf(err: unknown): string {
   return err instanceof ApiError ? err.message : '操作未成功，请稍后重试';
+}
+
+export type { ComplaintCreate, ReportCreate, ComplaintDetail } from '@shared/api/complaints';
+export type { RegionItem, JurisdictionRecommendation } from '@shared/api/regions';
+export type { DraftData, DraftView } from '@shared/api/drafts';
+export type { UploadReply } from '@shared/api/uploads';
+
+/** A report just filed has no acceptance deadline; a complaint always has one. */
+export type CaseCreated = ComplaintSummary;
+
+export function createReport(body: ReportCreate, idempotencyKey: string): Promise<CaseCreated> {
+  return request('/reports', { method: 'POST', body, headers: { 'Idempotency-Key': idempotencyKey } });
+}
+
+export function withdrawComplaint(number: string, reason?: string): Promise<ComplaintDetail> {
+  return request(`/complaints/${number}/withdraw`, { method: 'POST', body: reason ? { reason } : {} });
+}
+
+export async function listRegions(parent?: string): Promise<RegionItem[]> {
+  const reply = await request<{ items: RegionItem[] }>(parent ? `/regions?parent=${parent}` : '/regions');
+  return reply.items;
+}
+
+export function recommendJurisdiction(query: Record<string, string | undefined>): Promise<JurisdictionRecommendation> {
+  const qs = Object.entries(query)
+    .filter((e): e is [string, string] => Boolean(e[1]))
+    .map(([k, v]) => `${k}=${encodeURIComponent(v)}`)
+    .join('&');
+  return request(`/jurisdiction?${qs}`);
+}
+
+export async function suggestRespondents(q: string): Promise<Array<{ name: string; creditCode?: string; cases: number }>> {
+  const reply = await request<{ items: Array<{ name: string; creditCode?: string; cases: number }> }>(`/respondents?q=${encodeURIComponent(q)}`);
+  return reply.items;
+}
+
+/** The saved draft, or null when there is none. */
+export async function loadDraft(kind: DraftView['kind']): Promise<DraftView | null> {
+  try {
+    return await request<DraftView>(`/drafts/${kind}`);
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 404) return null;
+    throw err;
+  }
+}
+
+export function saveDraft(kind: DraftView['kind'], data: DraftData): Promise<DraftView> {
+  return request(`/drafts/${kind}`, { method: 'POST', body: { data } });
+}
+
+export function deleteDraft(kind: DraftView['kind']): Promise<void> {
+  return request(`/drafts/${kind}`, { method: 'DELETE' });
+}
+
+/** Sends one local file (a path from the platform's chooser) as multipart field "file". */
+export async function uploadEvidence(filePath: string, fileType: 'image' | 'video'): Promise<UploadReply> {
+  const upload = async (token: string) => {
+    const res = await Taro.uploadFile({
+      url: `${API_BASE}/api/v1/uploads`,
+      filePath,
+      name: 'file',
+      // Alipay needs to know the kind of file; the BFF decides the type from the bytes anyway.
+      fileType,
+      header: { Authorization: `Bearer ${token}` },
+    } as Taro.uploadFile.Option);
+    const data = typeof res.data === 'string' && res.data ? JSON.parse(res.data) : res.data;
+    if (res.statusCode >= 200 && res.statusCode < 300) return data as UploadReply;
+    const error = (data as { error?: { code?: string; message?: string } } | undefined)?.error;
+    throw new ApiError(res.statusCode, error?.code ?? `HTTP_${res.statusCode}`, error?.message ?? '上传失败，请稍后重试');
+  };
+  const session = await ensureSession();
+  try {
+    return await upload(session.accessToken);
+  } catch (err) {
+    if (!(err instanceof ApiError && err.status === 401)) throw err;
+    return upload((await renewSession(session.accessToken)).accessToken);
+  }
 }

@@ -21,7 +21,7 @@ describe.each(Object.entries(PAGE_FILES))('%s build', (platform, extensions) => 
   const appJson = () => JSON.parse(fs.readFileSync(dist(platform, 'app.json'), 'utf8')) as { pages: string[]; subPackages?: unknown[] };
 
   it('has app.json listing the pages', () => {
-    expect(appJson().pages).toEqual(expect.arrayContaining(['pages/index/index', 'pages/complaint-new/index', 'pages/complaints/index']));
+    expect(appJson().pages).toEqual(expect.arrayContaining(['pages/index/index', 'pages/complaint-new/index', 'pages/complaints/index', 'pages/report-new/index']));
   });
 
   it('has every page file', () => {
@@ -36,6 +36,13 @@ describe.each(Object.entries(PAGE_FILES))('%s build', (platform, extensions) => 
   it('has the app-level files', () => {
     for (const f of ['app.js', 'app.json']) expect(fs.existsSync(dist(platform, f))).toBe(true);
     expect(fs.existsSync(dist(platform, platform === 'weapp' ? 'app.wxss' : 'app.acss'))).toBe(true);
+  });
+
+  it('lists every page of miniprogram/app.config.ts', () => {
+    const config = fs.readFileSync(path.join(ROOT, 'miniprogram/app.config.ts'), 'utf8');
+    const declared = [...config.matchAll(/'(pages\/[\w-]+\/index)'/g)].map((m) => m[1]);
+    expect(declared.length).toBeGreaterThanOrEqual(4);
+    expect(appJson().pages).toEqual(expect.arrayContaining(declared));
   });
 
   it('stays under the 2 MB main package limit', () => {

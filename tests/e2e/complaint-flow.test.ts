@@ -5,6 +5,7 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { BASE_URL, launch, shot } from './browser';
+import { fillComplaint, markVerified } from './intake-steps';
 
 const identity = `e2e-${Date.now().toString(36)}`;
 const respondent = `端到端测试商店${Date.now().toString(36).slice(-4)}`;
@@ -25,8 +26,9 @@ async function consumerPage(): Promise<Page> {
 test('a consumer signs in silently and files a complaint in the H5 build', async () => {
   const page = await consumerPage();
   await page.goto(`${BASE_URL}/h5/#/pages/complaint-new/index`);
-  await page.locator('.field-respondent input').fill(respondent);
-  await page.locator('.field-description textarea').fill('在该店购买的电饭煲使用一周后无法加热，商家拒绝退换，要求退货退款。');
+  // Filing a complaint needs a verified identity (the form has several steps since intake).
+  await markVerified(identity);
+  await fillComplaint(page, { respondent, description: '在该店购买的电饭煲使用一周后无法加热，商家拒绝退换，要求退货退款。' });
   await page.locator('.btn-submit').click();
 
   const numberText = page.locator('.result-number');

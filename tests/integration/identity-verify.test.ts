@@ -4,10 +4,14 @@ import { ID_CONSENT_VERSION } from '../../shared/api/identity';
 import { linkedUserIds, verifiedPerson } from '../../bff/src/modules/identity/identity.service';
 import { loginAs, startHarness, type Harness } from '../support/harness';
 import { control, deadUrl } from '../support/helpers';
+import { complaintBody } from '../support/consumers';
+import { seedBureaus } from '../../bff/src/modules/regions/regions.service';
 
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness();
+  // Complaints are routed to a bureau from the directory.
+  await seedBureaus(h.deps);
 });
 afterAll(() => h.close());
 afterEach(() => control(h.sandbox.urls.identity, '/faults', { result: null }));
@@ -253,7 +257,7 @@ describe('daily limits on provider calls', () => {
 });
 
 describe('one person on WeChat and Alipay', () => {
-  const complaint = { respondentName: '某某家电商行', description: '购买的冰箱送到后不制冷，商家一直拖延不给处理。' };
+  const complaint = complaintBody({ fileAnyway: true });
   const file = (token: string) => h.http('POST', '/api/v1/complaints', { token, body: complaint, headers: { 'Idempotency-Key': randomUUID() } });
   const numbers = async (token: string) => ((await h.http('GET', '/api/v1/complaints', { token })).body.items as { number: string }[]).map((i) => i.number);
 

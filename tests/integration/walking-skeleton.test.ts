@@ -3,9 +3,11 @@ import { isValidCaseNumber } from '../../shared/complaint/case-number';
 import { seed } from '../../bff/src/seed';
 import { startPushWorker } from '../../bff/src/jobs/push';
 import { loginAs, startHarness, type Harness } from '../support/harness';
+import { complaintBody, verifiedConsumer } from '../support/consumers';
 
 const STAFF_PASSWORD = 'staff-password-1';
-const complaint = { respondentName: '某某电器有限公司', description: '购买的空调安装后第三天就无法制冷，商家拒绝上门维修。' };
+// fileAnyway: these tests file many complaints against one business on purpose.
+const complaint = complaintBody({ fileAnyway: true });
 
 let h: Harness;
 beforeAll(async () => {
@@ -99,14 +101,14 @@ describe('consumer sign-in', () => {
 describe('filing a complaint', () => {
   let token: string;
   beforeAll(async () => {
-    token = (await loginAs(h, 'wechat', 'wx-user-filer')).accessToken;
+    token = (await verifiedConsumer(h, 'wechat', 'wx-user-filer')).accessToken;
   });
 
   it('stores it with a case number that carries a check character and an acceptance deadline', async () => {
     const res = await file(token);
     expect(res.status).toBe(201);
     expect(isValidCaseNumber(res.body.number)).toBe(true);
-    expect(res.body).toMatchObject({ status: 'submitted', statusLabel: '待受理', respondentName: complaint.respondentName });
+    expect(res.body).toMatchObject({ status: 'submitted', statusLabel: '待受理', respondentName: complaint.respondent.name });
     expect(res.body.deadlines.acceptBy).toMatch(/^\d{4}-\d{2}-\d{2}$/);
     const list = await h.http('GET', '/api/v1/complaints', { token });
     expect(list.body.items.map((i: { number: string }) => i.number)).toContain(res.body.number);
@@ -136,9 +138,9 @@ describe('filing a complaint', () => {
 
   it.each([
     ['a short description', { ...complaint, description: '太短了' }, 'description'],
-    ['a missing respondent', { description: complaint.description }, 'respondentName'],
+    ['a missing respondent', { ...complaint, respondent: undefined }, 'respondent'],
     ['an unknown field', { ...complaint, extra: 1 }, ''],
-    ['an operator object', { ...complaint, respondentName: { $gt: '' } }, 'respondentName'],
+    ['an operator object', { ...complaint, respondent: { ...complaint.respondent, name: { $gt: '' } } }, 'respondent.name'],
   ])('refuses %s with 400 VALIDATION_FAILED and stores nothing', async (_name, body, field) => {
     const before = await h.deps.models.Case.countDocuments({});
     const res = await file(token, body);
@@ -157,13 +159,13 @@ describe('filing a complaint', () => {
     });
     expect(big.status).toBe(413);
     expect(big.body.error.code).toBe('PAYLOAD_TOO_LARGE');
-    const bad = await h.http('POST', '/api/v1/complaints', { token, raw: '{"respondentName":', headers: { 'Idempotency-Key': randomUUID() } });
+    const bad = await h.http('POST', '/api/v1/complaints', { token, raw: '{"respondent":', headers: { 'Idempotency-Key': randomUUID() } });
     expect(bad.status).toBe(400);
   });
 
   it("does not show one consumer's case to another", async () => {
     const mine = await file(token);
-    const other = (await loginAs(h, 'alipay', '2088000000000099')).accessToken;
+    const other = (await verifiedConsumer(h, 'alipay', '2088000000000099')).accessToken;
     const res = await h.http('GET', `/api/v1/complaints/${mine.body.number}`, { token: other });
     expect(res.status).toBe(404);
     expect((await h.http('GET', '/api/v1/complaints', { token: other })).body.items).toEqual([]);
@@ -181,7 +183,7 @@ describe('filing a complaint', () => {
 
 describe('staff accept a case and the consumer is told', () => {
   it('login -> queue -> accept -> outbox -> worker -> WeChat stand-in -> recorded as sent', async () => {
-    const consumer = await loginAs(h, 'wechat', 'wx-user-notified');
+    const consumer = await verifiedConsumer(h, 'wechat', 'wx-user-notified');
     const templates = await h.http('GET', '/api/v1/subscriptions/templates?platform=wechat');
     const accepted = templates.body.templates.find((t: { event: string }) => t.event === 'accepted');
     const dialog = await h.http('POST', '/api/v1/sandbox/subscribe', { token: consumer.accessToken, body: { templateIds: [accepted.id] } });
@@ -240,7 +242,7 @@ describe('staff accept a case and the consumer is told', () => {
   });
 
   it('records a message as skipped when the consumer did not subscribe', async () => {
-    const consumer = await loginAs(h, 'alipay', '2088000000000123');
+    const consumer = await verifiedConsumer(h, 'alipay', '2088000000000123');
     const number: string = (await file(consumer.accessToken)).body.number;
     const { cookie, csrf } = await staffLogin();
     await h.http('POST', `/api/v1/admin/cases/${number}/transitions`, { headers: { cookie, 'x-csrf-token': csrf }, body: { action: 'accept', version: 0 } });

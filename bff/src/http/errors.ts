@@ -5,6 +5,8 @@ export class AppError extends Error {
     public code: string,
     message: string,
     public details?: unknown,
+    /** Extra fields of the error body a client can act on (e.g. the existing case of a duplicate). */
+    public extra?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'AppError';

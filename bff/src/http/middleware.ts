@@ -18,7 +18,7 @@ export function errorMiddleware(logger: Logger): Middleware {
       if (e.status >= 500) logger.error({ err, path: ctx.path, requestId: ctx.state.requestId }, 'request failed');
       ctx.status = e.status;
       const fields = Array.isArray(e.details) ? e.details : undefined;
-      ctx.body = { error: { code: e.code, message: e.message, ...(fields ? { fields } : {}) } };
+      ctx.body = { error: { code: e.code, message: e.message, ...(fields ? { fields } : {}), ...e.extra } };
     }
   };
 }

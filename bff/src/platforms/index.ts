@@ -28,6 +28,8 @@ export function wechatAdapter(client: WechatClient): PlatformAdapter {
       // Mainland numbers are kept bare; others keep their country code.
       return phone.countryCode === '86' ? phone.purePhoneNumber : `+${phone.countryCode} ${phone.purePhoneNumber}`;
     },
+    // Scene 2: comments and complaints.
+    checkText: (input) => client.msgSecCheck({ openid: input.platformUserId, content: input.content, scene: 2 }),
   };
 }
 

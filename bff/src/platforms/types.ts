@@ -26,6 +26,8 @@ export interface PlatformAdapter {
   sendSubscription(message: SubscriptionMessage): Promise<SendOutcome>;
   /** The phone number the user allowed us to read: a WeChat phone code, or Alipay's encrypted answer. */
   phoneNumber(grant: string): Promise<string>;
+  /** The vendor's text security check, where the platform offers one (WeChat msg_sec_check). */
+  checkText?(input: { platformUserId: string; content: string }): Promise<{ suggest: 'pass' | 'review' | 'risky'; label: number }>;
 }
 
 export type Platforms = Record<Platform, PlatformAdapter>;

@@ -2,12 +2,12 @@ import { useEffect, useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
-import { STATUS_LABELS } from '@shared/complaint/status';
+import { CASE_TYPE_LABELS, STATUS_LABELS } from '@shared/complaint/status';
 import {
   messageOf,
   saveSubscriptions,
   subscriptionTemplates,
-  type ComplaintCreated,
+  type CaseCreated,
   type SubscriptionTemplate,
 } from '../../services/api';
 import { ensureSession } from '../../services/session';
@@ -15,7 +15,7 @@ import { requestSubscribe } from '../../platform/subscribe';
 import type { Platform } from '../../platform/types';
 
 interface Props {
-  created: ComplaintCreated;
+  created: CaseCreated;
   onStartAnother: () => void;
 }
 
@@ -27,6 +27,7 @@ type Offer =
 type Outcome = { state: 'idle' } | { state: 'asking' } | { state: 'done'; accepted: number } | { state: 'failed'; message: string };
 
 export default function SubmittedView({ created, onStartAnother }: Props) {
+  const noun = CASE_TYPE_LABELS[created.type];
   const [offer, setOffer] = useState<Offer>({ state: 'loading' });
   const [outcome, setOutcome] = useState<Outcome>({ state: 'idle' });
 
@@ -59,22 +60,32 @@ export default function SubmittedView({ created, onStartAnother }: Props) {
   return (
     <View className="submitted">
       <View className="submitted-head">
-        <Text className="submitted-title">投诉已提交</Text>
+        <Text className="submitted-title">{noun}已提交</Text>
         <Text className="submitted-sub">当前状态：{STATUS_LABELS[created.status] ?? created.status}</Text>
       </View>
 
       <View className="card">
         <View className="result-row">
-          <Text className="result-label">投诉编号</Text>
+          <Text className="result-label">{noun}编号</Text>
           <Text className="result-number" userSelect>
             {created.number}
           </Text>
         </View>
-        <View className="result-row">
-          <Text className="result-label">受理期限</Text>
-          <Text className="result-deadline">{created.deadlines.acceptBy}</Text>
-        </View>
-        <Text className="hint">市场监管部门将在受理期限前决定是否受理。请记下投诉编号，以便查询。</Text>
+        {created.deadlines.acceptBy && (
+          <View className="result-row">
+            <Text className="result-label">受理期限</Text>
+            <Text className="result-deadline">{created.deadlines.acceptBy}</Text>
+          </View>
+        )}
+        {created.jurisdiction && (
+          <View className="result-row">
+            <Text className="result-label">承办部门</Text>
+            <Text className="result-bureau">{created.jurisdiction.bureauName}</Text>
+          </View>
+        )}
+        <Text className="hint">
+          {created.deadlines.acceptBy ? '市场监管部门将在受理期限前决定是否受理。' : '市场监管部门将依法核查处理。'}请记下{noun}编号，以便查询。
+        </Text>
       </View>
 
       <View className="card subscribe">
@@ -110,7 +121,7 @@ export default function SubmittedView({ created, onStartAnother }: Props) {
           查看我的投诉
         </Button>
         <Button className="btn-another" block onClick={onStartAnother}>
-          再提交一件投诉
+          再提交一件{noun}
         </Button>
       </View>
     </View>

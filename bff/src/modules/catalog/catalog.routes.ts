@@ -3,23 +3,23 @@ import type { Api } from '../../http/api';
 import type { Deps } from '../../context';
 import { CATEGORY_TREE_VERSION } from '../../../../shared/complaint/categories';
 
+const node = z.object({ code: z.string(), name: z.string(), parent: z.string().nullable() });
+
 export function catalogRoutes(api: Api, deps: Deps): void {
   api.route(
     {
       method: 'get',
       path: '/categories',
       tag: 'catalog',
-      summary: '投诉分类（商品/服务及问题性质）',
-      response: z.object({
-        version: z.string(),
-        items: z.array(z.object({ code: z.string(), name: z.string(), parent: z.string().nullable() })),
-      }),
+      summary: '投诉分类（商品/服务）和问题类型',
+      response: z.object({ version: z.string(), items: z.array(node), problemTypes: z.array(node) }),
     },
     async () => {
-      const items = await deps.models.Category.find({ treeVersion: CATEGORY_TREE_VERSION }, { _id: 0, code: 1, name: 1, parent: 1 })
+      const nodes = await deps.models.Category.find({ treeVersion: CATEGORY_TREE_VERSION }, { _id: 0, code: 1, name: 1, parent: 1, tree: 1 })
         .sort({ code: 1 })
         .lean();
-      return { version: CATEGORY_TREE_VERSION, items: items.map((c) => ({ code: c.code, name: c.name, parent: c.parent ?? null })) };
+      const of = (tree: string) => nodes.filter((c) => (c.tree ?? 'category') === tree).map((c) => ({ code: c.code, name: c.name, parent: c.parent ?? null }));
+      return { version: CATEGORY_TREE_VERSION, items: of('category'), problemTypes: of('problem_type') };
     },
   );
 }

@@ -6,6 +6,8 @@ const categorySchema = new Schema(
     name: { type: String, required: true },
     parent: { type: String, default: null },
     treeVersion: { type: String, required: true },
+    /** Which tree the node belongs to: what was bought, or what went wrong. */
+    tree: { type: String, enum: ['category', 'problem_type'], default: 'category' },
   },
   { strict: 'throw' },
 );

@@ -1,6 +1,7 @@
 /** A case (投诉 or 举报): its state, its timeline and the deliveries (outbox) of its messages. */
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
 import { CASE_TYPES, COMPLAINT_STATUSES } from '../../../../shared/complaint/status';
+import { BUSINESS_KINDS, CHANNELS, DEMANDS, EVIDENCE_KINDS, JURISDICTION_BASES } from '../../../../shared/complaint/intake';
 
 const timelineSchema = new Schema(
   {
@@ -36,6 +37,66 @@ const deliverySchema = new Schema(
   { _id: false },
 );
 
+const SUB = { _id: false } as const;
+
+const respondentSchema = new Schema({
+  name: { type: String, required: true },
+  /** The name normalised (NFKC, no spaces, lower case) for duplicate detection. */
+  nameKey: { type: String },
+  creditCode: { type: String },
+  address: { type: String },
+  regionCode: { type: String },
+  domicileRegionCode: { type: String },
+  platform: { type: new Schema({ name: { type: String, required: true }, regionCode: { type: String, required: true } }, SUB) },
+}, SUB);
+
+/** The complainant's contact details at filing: sealed at rest, masked for display; absent for anonymous reports. */
+const complainantSchema = new Schema({
+  nameSealed: { type: String },
+  idNumberSealed: { type: String },
+  phoneSealed: { type: String },
+  addressSealed: { type: String },
+  nameMasked: { type: String },
+  phoneMasked: { type: String },
+  addressMasked: { type: String },
+}, SUB);
+
+const businessSchema = new Schema({
+  kind: { type: String, enum: BUSINESS_KINDS, required: true },
+  categoryCode: { type: String, required: true },
+  problemTypeCode: { type: String, required: true },
+  categoryTreeVersion: { type: String, required: true },
+  channel: { type: String, enum: CHANNELS, required: true },
+  productName: { type: String, required: true },
+  amountCents: { type: Number, required: true },
+  occurredOn: { type: String, required: true },
+  demands: { type: [new Schema({ type: { type: String, enum: DEMANDS, required: true }, text: { type: String } }, SUB)], default: [] },
+}, SUB);
+
+const evidenceRefSchema = new Schema({
+  fileId: { type: String, required: true },
+  kind: { type: String, enum: EVIDENCE_KINDS, required: true },
+  sha256: { type: String, required: true },
+  size: { type: Number, required: true },
+}, SUB);
+
+const jurisdictionSchema = new Schema({
+  basis: { type: String, enum: JURISDICTION_BASES, required: true },
+  regionCode: { type: String, required: true },
+  bureauCode: { type: String, required: true },
+  bureauName: { type: String, required: true },
+  fallback: { type: Boolean, required: true },
+}, SUB);
+
+/** Why staff should look at the text first: a word-list hit or the platform's content check. */
+const flagSchema = new Schema({
+  source: { type: String, enum: ['wordlist', 'wechat'], required: true },
+  verdict: { type: String, required: true },
+  label: { type: Number },
+  words: { type: [String], default: undefined },
+  at: { type: Date, required: true },
+}, SUB);
+
 const caseSchema = new Schema(
   {
     number: { type: String, required: true },
@@ -51,8 +112,19 @@ const caseSchema = new Schema(
       required: true,
     },
     idempotencyKey: { type: String, required: true },
-    respondent: { type: new Schema({ name: { type: String, required: true } }, { _id: false }), required: true },
+    respondent: { type: respondentSchema, required: true },
+    complainant: { type: complainantSchema },
+    anonymous: { type: Boolean, default: false },
+    business: { type: businessSchema },
     description: { type: String, required: true },
+    evidence: { type: [evidenceRefSchema], default: [] },
+    jurisdiction: { type: jurisdictionSchema },
+    flags: { type: [flagSchema], default: [] },
+    flagged: { type: Boolean, default: false },
+    /** The open case of the same person against the same respondent that this one was filed beside. */
+    duplicateOf: { type: String },
+    /** Numbers of cases linked to this one as duplicates, both ways. */
+    linkedCases: { type: [String], default: [] },
     receivedAt: { type: Date, required: true },
     deadlines: {
       acceptBy: { type: String },
@@ -70,6 +142,9 @@ caseSchema.index({ 'owner.userId': 1, idempotencyKey: 1 }, { unique: true });
 caseSchema.index({ 'owner.userId': 1, receivedAt: -1 });
 caseSchema.index({ bureauCode: 1, status: 1, receivedAt: -1 });
 caseSchema.index({ outboxPending: 1 });
+caseSchema.index({ 'owner.userId': 1, 'respondent.nameKey': 1 });
+caseSchema.index({ 'respondent.name': 1 });
+caseSchema.index({ 'evidence.fileId': 1 });
 
 export type Case = InferSchemaType<typeof caseSchema>;
 export type Delivery = InferSchemaType<typeof deliverySchema>;

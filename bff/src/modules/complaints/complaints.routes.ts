@@ -1,16 +1,27 @@
-import { z } from 'zod';
+import type { Context } from 'koa';
 import type { Api } from '../../http/api';
 import type { Deps } from '../../context';
 import { AppError } from '../../http/errors';
 import { requireConsumer } from '../../http/consumer-auth';
 import {
+  caseNumberParam,
   complaintCreateBody,
   complaintDetail,
   complaintList,
   complaintSummary,
   idempotencyKey,
+  reportCreateBody,
+  respondentQuery,
+  respondentSuggestions,
+  withdrawBody,
 } from '../../../../shared/api/complaints';
 import * as complaints from './complaints.service';
+
+function keyOf(ctx: Context): string {
+  const key = idempotencyKey.safeParse(ctx.get('idempotency-key'));
+  if (!key.success) throw new AppError(400, 'IDEMPOTENCY_KEY_REQUIRED', '缺少或无效的请求标识（Idempotency-Key）');
+  return key.data;
+}
 
 export function complaintRoutes(api: Api, deps: Deps): void {
   const auth = [requireConsumer(deps)];
@@ -19,18 +30,28 @@ export function complaintRoutes(api: Api, deps: Deps): void {
       method: 'post',
       path: '/complaints',
       tag: 'complaints',
-      summary: '提交投诉（同一 Idempotency-Key 只生成一件）',
+      summary: '提交投诉（同一 Idempotency-Key 只生成一件；同一经营者已有在办投诉时答 409，fileAnyway 时关联两件）',
       security: 'bearer',
       body: complaintCreateBody,
       response: complaintSummary,
       status: 201,
       middleware: auth,
     },
-    ({ body, ctx }) => {
-      const key = idempotencyKey.safeParse(ctx.get('idempotency-key'));
-      if (!key.success) throw new AppError(400, 'IDEMPOTENCY_KEY_REQUIRED', '缺少或无效的请求标识（Idempotency-Key）');
-      return complaints.submitComplaint(deps, ctx.state.user, key.data, body);
+    ({ body, ctx }) => complaints.submitComplaint(deps, ctx.state.user, keyOf(ctx), body),
+  );
+  api.route(
+    {
+      method: 'post',
+      path: '/reports',
+      tag: 'complaints',
+      summary: '提交举报（可匿名；同一 Idempotency-Key 只生成一件）',
+      security: 'bearer',
+      body: reportCreateBody,
+      response: complaintSummary,
+      status: 201,
+      middleware: auth,
     },
+    ({ body, ctx }) => complaints.submitReport(deps, ctx.state.user, keyOf(ctx), body),
   );
   api.route(
     { method: 'get', path: '/complaints', tag: 'complaints', summary: '我的投诉', security: 'bearer', response: complaintList, middleware: auth },
@@ -43,10 +64,37 @@ export function complaintRoutes(api: Api, deps: Deps): void {
       tag: 'complaints',
       summary: '投诉详情',
       security: 'bearer',
-      params: z.object({ number: z.string().max(32) }),
+      params: caseNumberParam,
       response: complaintDetail,
       middleware: auth,
     },
     ({ params, ctx }) => complaints.getMine(deps, ctx.state.user, params.number),
+  );
+  api.route(
+    {
+      method: 'post',
+      path: '/complaints/:number/withdraw',
+      tag: 'complaints',
+      summary: '撤回投诉（办结前）',
+      security: 'bearer',
+      params: caseNumberParam,
+      body: withdrawBody,
+      response: complaintDetail,
+      middleware: auth,
+    },
+    ({ params, body, ctx }) => complaints.withdraw(deps, ctx.state.user, params.number, body.reason),
+  );
+  api.route(
+    {
+      method: 'get',
+      path: '/respondents',
+      tag: 'complaints',
+      summary: '被投诉方名称联想（来自以往案件）',
+      security: 'bearer',
+      query: respondentQuery,
+      response: respondentSuggestions,
+      middleware: auth,
+    },
+    async ({ query }) => ({ items: await complaints.suggestRespondents(deps, query.q) }),
   );
 }

@@ -1,0 +1,18 @@
+/** One draft per user and form kind, saved as the user types and resumed on any device. */
+import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
+import { DRAFT_KINDS } from '../../../../shared/api/drafts';
+
+const draftSchema = new Schema(
+  {
+    userId: { type: String, required: true },
+    kind: { type: String, enum: DRAFT_KINDS, required: true },
+    /** The form as typed; shape checked by the shared draft schema before saving. */
+    data: { type: Schema.Types.Mixed, required: true },
+    version: { type: Number, required: true },
+  },
+  { timestamps: true, strict: 'throw', minimize: false },
+);
+draftSchema.index({ userId: 1, kind: 1 }, { unique: true });
+
+export type Draft = InferSchemaType<typeof draftSchema>;
+export const draftModel = (conn: Connection): Model<Draft> => conn.models.Draft ?? conn.model('Draft', draftSchema);

@@ -1,0 +1,56 @@
+/**
+ * Drafts: the last saved copy wins unless the client says which version it edited; then a save
+ * from a stale copy (another device saved meanwhile) answers 409 with nothing changed.
+ */
+import type { Deps } from '../../context';
+import { AppError } from '../../http/errors';
+import type { DraftData, DraftView } from '../../../../shared/api/drafts';
+import type { Draft } from './draft.model';
+
+type Kind = DraftView['kind'];
+
+const view = (d: Draft): DraftView => ({
+  kind: d.kind as Kind,
+  data: d.data as DraftData,
+  version: d.version,
+  updatedAt: (d as { updatedAt?: Date }).updatedAt?.toISOString() ?? new Date(0).toISOString(),
+});
+
+export async function getDraft(deps: Deps, userId: string, kind: Kind): Promise<DraftView> {
+  const d = await deps.models.Draft.findOne({ userId, kind }).lean<Draft>();
+  if (!d) throw new AppError(404, 'NOT_FOUND', '没有保存的草稿');
+  return view(d);
+}
+
+const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
+
+export async function saveDraft(deps: Deps, userId: string, kind: Kind, data: DraftData, baseVersion?: number): Promise<DraftView> {
+  const { Draft } = deps.models;
+  if (baseVersion === undefined) {
+    const upsert = () =>
+      Draft.findOneAndUpdate(
+        { userId, kind },
+        { $set: { data }, $inc: { version: 1 }, $setOnInsert: { userId, kind } },
+        { upsert: true, returnDocument: 'after' },
+      ).lean<Draft>();
+    // Two first saves racing: the loser of the insert updates the winner's draft.
+    const saved = await upsert().catch((err) => (isDuplicateKey(err) ? upsert() : Promise.reject(err)));
+    return view(saved!);
+  }
+  if (baseVersion === 0) {
+    const created = await Draft.create({ userId, kind, data, version: 1 }).catch((err) => {
+      if (isDuplicateKey(err)) throw staleDraft();
+      throw err;
+    });
+    return view(created.toObject() as Draft);
+  }
+  const updated = await Draft.findOneAndUpdate({ userId, kind, version: baseVersion }, { $set: { data }, $inc: { version: 1 } }, { returnDocument: 'after' }).lean<Draft>();
+  if (!updated) throw staleDraft();
+  return view(updated);
+}
+
+const staleDraft = () => new AppError(409, 'DRAFT_STALE', '草稿已在其他设备上更新，请载入最新草稿后再编辑');
+
+export async function deleteDraft(deps: Deps, userId: string, kind: Kind): Promise<void> {
+  await deps.models.Draft.deleteOne({ userId, kind });
+}

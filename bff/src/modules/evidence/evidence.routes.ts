@@ -1,0 +1,89 @@
+import type { Context, Middleware } from 'koa';
+import multer from '@koa/multer';
+import type { Api } from '../../http/api';
+import type { Deps } from '../../context';
+import { AppError } from '../../http/errors';
+import { requireConsumer } from '../../http/consumer-auth';
+import { requireStaff } from '../../http/staff-auth';
+import { scopeFilter } from '../handling/handling.service';
+import { EVIDENCE_UPLOAD_MAX_BYTES } from '../../../../shared/complaint/intake';
+import { fileIdParam, uploadReply } from '../../../../shared/api/uploads';
+import * as evidence from './evidence.service';
+
+const MB = 1024 * 1024;
+
+/** One file per request, held in memory up to the largest kind's limit; multer's errors become ours. */
+function singleFile(): Middleware {
+  const parse = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: EVIDENCE_UPLOAD_MAX_BYTES, files: 1, fields: 0, parts: 1 },
+  }).single('file');
+  return async (ctx, next) => {
+    if (!ctx.is('multipart/form-data')) throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', '请以 multipart/form-data 上传文件');
+    try {
+      await parse(ctx, async () => undefined);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === 'LIMIT_FILE_SIZE') throw new AppError(413, 'EVIDENCE_TOO_LARGE', `文件不能超过 ${EVIDENCE_UPLOAD_MAX_BYTES / MB} MB`);
+      throw new AppError(400, 'UPLOAD_INVALID', '上传内容有误：每次只能上传一个名为 file 的文件');
+    }
+    await next();
+  };
+}
+
+function sendFile(ctx: Context, file: { contentType: string; bytes: Buffer }) {
+  ctx.type = file.contentType;
+  ctx.set('Content-Disposition', 'inline');
+  // A file is shown, never run: no scripts even if a viewer were tricked into rendering it as a page.
+  ctx.set('Content-Security-Policy', "default-src 'none'; sandbox");
+  ctx.set('Cache-Control', 'private, no-store');
+  return file.bytes;
+}
+
+export function evidenceRoutes(api: Api, deps: Deps): void {
+  api.route(
+    {
+      method: 'post',
+      path: '/uploads',
+      tag: 'evidence',
+      summary: '上传证据（图片、视频、PDF；类型以文件内容为准）',
+      security: 'bearer',
+      response: uploadReply,
+      status: 201,
+      middleware: [requireConsumer(deps), singleFile()],
+    },
+    ({ ctx }) => {
+      const file = (ctx.request as { file?: { buffer: Buffer } }).file;
+      if (!file) throw new AppError(400, 'FILE_REQUIRED', '请选择要上传的文件');
+      return evidence.receiveEvidence(deps, ctx.state.user.id, file.buffer);
+    },
+  );
+  api.route(
+    {
+      method: 'get',
+      path: '/uploads/:fileId',
+      tag: 'evidence',
+      summary: '查看本人上传的证据',
+      security: 'bearer',
+      params: fileIdParam,
+      middleware: [requireConsumer(deps)],
+    },
+    async ({ params, ctx }) => sendFile(ctx, await evidence.fileForOwner(deps, ctx.state.user.id, params.fileId)),
+  );
+  api.route(
+    {
+      method: 'get',
+      path: '/admin/evidence/:fileId',
+      tag: 'evidence',
+      summary: '查看本辖区案件的证据（附完整性校验结果）',
+      security: 'staffCookie',
+      params: fileIdParam,
+      middleware: [requireStaff(deps)],
+    },
+    async ({ params, ctx }) => {
+      const file = await evidence.fileForStaff(deps, scopeFilter(ctx.state.staff), params.fileId);
+      ctx.set('X-Evidence-Intact', String(file.intact && file.chainIntact));
+      return sendFile(ctx, file);
+    },
+  );
+}

@@ -1,0 +1,133 @@
+/**
+ * Evidence intake: the type comes from the bytes (file-type), each kind has its size limit,
+ * the SHA-256 and the server's receive time are recorded, the bytes go to the storage adapter
+ * (GridFS) and the record joins its owner's hash chain.
+ */
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import mongoose from 'mongoose';
+import FileType from 'file-type';
+import type { Deps } from '../../context';
+import { AppError } from '../../http/errors';
+import { EVIDENCE_KIND_LABELS, EVIDENCE_MAX_BYTES, EVIDENCE_TYPES, type EvidenceKind } from '../../../../shared/complaint/intake';
+import type { UploadReply } from '../../../../shared/api/uploads';
+import type { Evidence } from './evidence.model';
+
+export const GENESIS_HASH = '0'.repeat(64);
+const MAX_CHAIN_RETRIES = 20;
+const MB = 1024 * 1024;
+
+type EvidenceDoc = Evidence & { _id: mongoose.Types.ObjectId };
+
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+
+/** The hash of a record covers every field that says what was received, when and from whom. */
+export function recordHash(r: Pick<Evidence, 'chain' | 'seq' | 'ownerId' | 'blobId' | 'contentType' | 'kind' | 'size' | 'sha256' | 'receivedAt' | 'prevHash'>): string {
+  return sha256(
+    JSON.stringify([r.chain, r.seq, r.ownerId, r.blobId, r.contentType, r.kind, r.size, r.sha256, r.receivedAt.toISOString(), r.prevHash]),
+  );
+}
+
+const bucket = (deps: Deps) => new mongoose.mongo.GridFSBucket(deps.conn.db!, { bucketName: 'evidence' });
+
+async function storeBytes(deps: Deps, bytes: Buffer, meta: { ownerId: string; contentType: string }): Promise<string> {
+  const upload = bucket(deps).openUploadStream(meta.contentType.replace('/', '.'), { metadata: meta });
+  await new Promise<void>((resolve, reject) => {
+    Readable.from([bytes]).pipe(upload).on('finish', () => resolve()).on('error', reject);
+  });
+  return upload.id.toString();
+}
+
+async function readBytes(deps: Deps, blobId: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of bucket(deps).openDownloadStream(new mongoose.Types.ObjectId(blobId))) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+export async function receiveEvidence(deps: Deps, ownerId: string, bytes: Buffer): Promise<UploadReply> {
+  const detected = await FileType.fromBuffer(bytes);
+  const kind: EvidenceKind | undefined = detected ? EVIDENCE_TYPES[detected.mime] : undefined;
+  if (!detected || !kind) {
+    throw new AppError(415, 'EVIDENCE_TYPE_REFUSED', '仅支持图片（JPG、PNG、WEBP、HEIC）、视频（MP4、MOV）和 PDF 文件，文件类型以内容为准');
+  }
+  if (bytes.length > EVIDENCE_MAX_BYTES[kind]) {
+    throw new AppError(413, 'EVIDENCE_TOO_LARGE', `${EVIDENCE_KIND_LABELS[kind]}不能超过 ${EVIDENCE_MAX_BYTES[kind] / MB} MB`);
+  }
+  const receivedAt = new Date();
+  const digest = sha256(bytes);
+  const blobId = await storeBytes(deps, bytes, { ownerId, contentType: detected.mime });
+  const record = await appendToChain(deps, { ownerId, blobId, contentType: detected.mime, kind, size: bytes.length, sha256: digest, receivedAt });
+  return { fileId: record._id.toString(), kind, contentType: detected.mime, size: bytes.length, sha256: digest, receivedAt: receivedAt.toISOString() };
+}
+
+async function appendToChain(
+  deps: Deps,
+  item: Pick<Evidence, 'ownerId' | 'blobId' | 'contentType' | 'kind' | 'size' | 'sha256' | 'receivedAt'>,
+): Promise<EvidenceDoc> {
+  const { Evidence } = deps.models;
+  const chain = `u:${item.ownerId}`;
+  for (let attempt = 0; attempt < MAX_CHAIN_RETRIES; attempt += 1) {
+    const last = await Evidence.findOne({ chain }).sort({ seq: -1 }).lean<EvidenceDoc>();
+    const fields = { ...item, chain, seq: (last?.seq ?? 0) + 1, prevHash: last?.hash ?? GENESIS_HASH };
+    try {
+      const doc = await Evidence.create({ ...fields, hash: recordHash(fields) });
+      return doc.toObject() as EvidenceDoc;
+    } catch (err) {
+      if ((err as { code?: number }).code !== 11000) throw err;
+    }
+  }
+  throw new AppError(503, 'BUSY', '上传的人较多，请稍后重试');
+}
+
+export interface ChainReport {
+  intact: boolean;
+  records: number;
+  /** The first record whose link or content does not hold. */
+  brokenAt?: { seq: number; reason: 'sequence' | 'link' | 'hash' };
+}
+
+/** Walks an owner's chain from the start: every record must follow on, link and hash correctly. */
+export async function verifyChain(deps: Deps, ownerId: string): Promise<ChainReport> {
+  const records = await deps.models.Evidence.find({ chain: `u:${ownerId}` }).sort({ seq: 1 }).lean<EvidenceDoc[]>();
+  let prev = GENESIS_HASH;
+  for (const [i, r] of records.entries()) {
+    if (r.seq !== i + 1) return { intact: false, records: records.length, brokenAt: { seq: i + 1, reason: 'sequence' } };
+    if (r.prevHash !== prev) return { intact: false, records: records.length, brokenAt: { seq: r.seq, reason: 'link' } };
+    if (recordHash(r) !== r.hash) return { intact: false, records: records.length, brokenAt: { seq: r.seq, reason: 'hash' } };
+    prev = r.hash;
+  }
+  return { intact: true, records: records.length };
+}
+
+/** Evidence ids of a submission: all must exist and belong to the person filing. */
+export async function ownedEvidence(deps: Deps, ownerId: string, ids: string[]) {
+  if (ids.length === 0) return [];
+  const docs = await deps.models.Evidence.find({ _id: mongoose.trusted({ $in: ids }), ownerId }).lean<EvidenceDoc[]>();
+  if (docs.length !== ids.length) throw new AppError(400, 'EVIDENCE_NOT_FOUND', '部分证据文件不存在或不属于您，请重新上传');
+  const byId = new Map(docs.map((d) => [d._id.toString(), d]));
+  return ids.map((id) => {
+    const d = byId.get(id)!;
+    return { fileId: id, kind: d.kind, sha256: d.sha256, size: d.size };
+  });
+}
+
+async function loadFile(deps: Deps, doc: EvidenceDoc) {
+  const bytes = await readBytes(deps, doc.blobId);
+  return { contentType: doc.contentType, bytes, intact: sha256(bytes) === doc.sha256 };
+}
+
+export async function fileForOwner(deps: Deps, ownerId: string, fileId: string) {
+  const doc = await deps.models.Evidence.findOne({ _id: fileId, ownerId }).lean<EvidenceDoc>();
+  if (!doc) throw new AppError(404, 'NOT_FOUND', '文件不存在');
+  return loadFile(deps, doc);
+}
+
+/** Staff may fetch a file only through a case in their scope that cites it. */
+export async function fileForStaff(deps: Deps, scope: Record<string, unknown>, fileId: string) {
+  const cited = await deps.models.Case.exists({ 'evidence.fileId': fileId, ...scope });
+  const doc = cited && (await deps.models.Evidence.findById(fileId).lean<EvidenceDoc>());
+  if (!doc) throw new AppError(404, 'NOT_FOUND', '文件不存在或不在您的管辖范围内');
+  const file = await loadFile(deps, doc);
+  const chain = await verifyChain(deps, doc.ownerId);
+  return { ...file, chainIntact: chain.intact };
+}

@@ -1,0 +1,14 @@
+/** WeChat: wx.chooseMedia covers photos and videos from the album or the camera. */
+import Taro from '@tarojs/taro';
+import type { PickedFile } from './types';
+import { cancelled } from './media-cancel';
+
+export async function chooseEvidence(kind: 'image' | 'video', count: number): Promise<PickedFile[]> {
+  try {
+    const res = await Taro.chooseMedia({ count, mediaType: [kind], sourceType: ['album', 'camera'] });
+    return res.tempFiles.map((f) => ({ path: f.tempFilePath, size: f.size, kind }));
+  } catch (err) {
+    if (cancelled(err)) return [];
+    throw err;
+  }
+}
