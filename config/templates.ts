@@ -37,6 +37,8 @@ const EVENTS: Array<[NotifyEvent, string]> = [
   ['resolved', '调解结果通知'],
   ['mediation_ended', '终止调解通知'],
   ['closed', '投诉办结通知'],
+  ['transferred', '投诉移送通知'],
+  ['report_decided', '举报处理结果通知'],
 ];
 
 const page = 'pages/complaints/index';

@@ -14,6 +14,9 @@ import { adminRoutes } from './modules/staff/admin.routes';
 import { subscriptionRoutes } from './modules/notify/subscriptions.routes';
 import { catalogRoutes } from './modules/catalog/catalog.routes';
 import { sandboxRoutes } from './modules/sandbox/sandbox.routes';
+import { staffRoutes } from './modules/staff/staff.routes';
+import { auditRoutes } from './modules/audit/audit.routes';
+import { feedbackRoutes } from './modules/handling/feedback.routes';
 
 export const API_PREFIX = '/api/v1';
 
@@ -24,6 +27,9 @@ export function createApi(deps: Deps): Api {
   subscriptionRoutes(api, deps);
   catalogRoutes(api, deps);
   adminRoutes(api, deps);
+  staffRoutes(api, deps);
+  auditRoutes(api, deps);
+  feedbackRoutes(api, deps);
   if (deps.config.sandbox) sandboxRoutes(api, deps);
   return api;
 }

@@ -9,6 +9,7 @@ import { caseModel, counterModel } from './modules/complaints/complaint.model';
 import { bureauModel, staffModel } from './modules/staff/staff.model';
 import { grantModel } from './modules/notify/grant.model';
 import { categoryModel } from './modules/catalog/category.model';
+import { auditModel } from './modules/audit/audit.model';
 import { createPlatforms } from './platforms';
 import { createPii, type Pii } from './infra/pii';
 import type { Platforms } from './platforms/types';
@@ -22,6 +23,7 @@ export function buildModels(conn: Connection) {
     Staff: staffModel(conn),
     Grant: grantModel(conn),
     Category: categoryModel(conn),
+    AuditEntry: auditModel(conn),
   };
 }
 export type Models = ReturnType<typeof buildModels>;

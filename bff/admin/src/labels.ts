@@ -21,6 +21,8 @@ export const STATUS_COLORS: Record<ComplaintStatus, string> = {
   mediation_ended: 'volcano',
   closed: 'default',
   withdrawn: 'default',
+  case_opened: 'purple',
+  not_opened: 'magenta',
 };
 
 // The workflow table names every staff and consumer action; submit is the entry the intake writes.

@@ -20,6 +20,8 @@ const STATUS_TAGS: Record<ComplaintStatus, TagType> = {
   mediation_ended: 'default',
   closed: 'success',
   withdrawn: 'default',
+  case_opened: 'info',
+  not_opened: 'default',
 };
 
 export default function Complaints() {

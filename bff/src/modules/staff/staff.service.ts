@@ -63,6 +63,9 @@ export async function login(deps: Deps, username: string, password: string) {
     csrf: randomBytes(24).toString('base64url'),
   };
   await deps.redis.set(deps.key('sess', sid), JSON.stringify(session), { EX: deps.config.staffSessionTtlS });
+  // Remembered per staff member, so a change of role or bureau ends every session at once.
+  await deps.redis.sAdd(deps.key('staffsess', session.staffId), sid);
+  await deps.redis.expire(deps.key('staffsess', session.staffId), deps.config.staffSessionTtlS);
   return { sid, session };
 }
 
@@ -77,6 +80,14 @@ export async function loadSession(deps: Deps, sid: string): Promise<StaffSession
 
 export async function logout(deps: Deps, sid: string): Promise<void> {
   await deps.redis.del(deps.key('sess', sid));
+}
+
+/** Ends every session of a staff member (after a change of role, bureau, password or activity). */
+export async function endSessions(deps: Deps, staffId: string): Promise<void> {
+  const setKey = deps.key('staffsess', staffId);
+  const sids = await deps.redis.sMembers(setKey);
+  if (sids.length) await deps.redis.del(sids.map((sid) => deps.key('sess', sid)));
+  await deps.redis.del(setKey);
 }
 
 export function csrfMatches(session: StaffSession, token: string): boolean {
@@ -94,6 +105,7 @@ export async function staffView(deps: Deps, session: StaffSession) {
       displayName: session.displayName,
       role: session.role,
       bureau: { code: session.bureauCode, name: bureau?.name ?? session.bureauCode },
+      regionPrefix: session.regionPrefix,
     },
     csrfToken: session.csrf,
   };
