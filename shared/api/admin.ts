@@ -1,6 +1,6 @@
 import { z } from './zod-zh';
 import { COMPLAINT_STATUSES, CASE_TYPES } from '../complaint/status';
-import { complaintDetail, complaintSummary } from './complaints';
+import { complaintDetail, complaintSummary, deadlinesView } from './complaints';
 import { isoDate } from './common';
 
 export const staffRoles = ['admin', 'supervisor', 'handler'] as const;
@@ -52,7 +52,11 @@ export const clockView = z.object({
   paused: z.boolean(),
 });
 
+/** Staff see every clock, reports' included. */
+export const staffDeadlines = deadlinesView.extend({ decideBy: isoDate.optional(), informBy: isoDate.optional() });
+
 export const adminCaseSummary = complaintSummary.extend({
+  deadlines: staffDeadlines,
   daysLeft: z.number().int().nullable(),
   overdue: z.boolean(),
   version: z.number().int(),
@@ -96,6 +100,7 @@ export const caseActionView = z.object({
 });
 
 export const adminCaseDetail = complaintDetail.extend({
+  deadlines: staffDeadlines,
   type: z.enum(CASE_TYPES),
   version: z.number().int(),
   daysLeft: z.number().int().nullable(),

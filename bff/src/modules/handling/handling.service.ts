@@ -54,7 +54,11 @@ function clockFacts(doc: CaseDoc): ClockFacts {
 
 function clockOf(doc: CaseDoc, today: string) {
   const clock = runningClock(clockFacts(doc), today);
-  return { clock, daysLeft: clock?.daysLeft ?? null, overdue: clock?.overdue ?? false };
+  return { clock, daysLeft: clock?.daysLeft ?? null, overdue: clock?.overdue ?? false, deadlines: deadlinesOf(doc) };
+}
+
+function deadlinesOf(doc: CaseDoc): Record<string, string> {
+  return Object.fromEntries(Object.entries(doc.deadlines ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
 }
 
 /** Start of a Beijing calendar date as an instant. */
