@@ -27,6 +27,11 @@ export const staffSessionReply = z.object({ staff: staffView, csrfToken: z.strin
 
 const bureauCode = z.string().regex(/^\d{6,12}$/, '机构代码应为 6 到 12 位数字');
 const regionCode = z.string().regex(/^\d{2,12}$/, '区划代码应为数字');
+/** A real calendar date, not only the YYYY-MM-DD shape. */
+const calendarDate = isoDate.refine((d) => {
+  const t = new Date(`${d}T00:00:00Z`);
+  return !Number.isNaN(t.getTime()) && t.toISOString().startsWith(d);
+}, '日期不存在');
 const booleanFlag = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 export const caseListQuery = z.strictObject({
@@ -36,8 +41,8 @@ export const caseListQuery = z.strictObject({
   region: z.string().regex(/^\d{2,12}$/, '区划代码应为数字').optional(),
   overdue: booleanFlag.optional(),
   dueSoon: booleanFlag.optional(),
-  from: isoDate.optional(),
-  to: isoDate.optional(),
+  from: calendarDate.optional(),
+  to: calendarDate.optional(),
   q: z.string().trim().max(100).optional(),
   sort: z.enum(['received_desc', 'received_asc', 'due_asc']).default('received_desc'),
   page: z.coerce.number().int().min(1).max(10_000).default(1),

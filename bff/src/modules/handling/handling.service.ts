@@ -110,13 +110,15 @@ export async function listCases(deps: Deps, staff: StaffSession, query: CaseList
   }
   const filter = { $and: and };
   const { Case } = deps.models;
+  // The category lives in the intake's business details, which this schema may not declare.
+  const options = { strictQuery: false };
   const [docs, total] = await Promise.all([
-    Case.find(filter)
+    Case.find(filter, null, options)
       .sort(SORTS[query.sort])
       .skip((query.page - 1) * query.pageSize)
       .limit(query.pageSize)
       .lean<CaseDoc[]>(),
-    Case.countDocuments(filter),
+    Case.countDocuments(filter).setOptions(options),
   ]);
   const today = beijingDate(new Date());
   return {
