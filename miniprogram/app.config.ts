@@ -1,5 +1,5 @@
 export default defineAppConfig({
-  pages: ['pages/index/index', 'pages/complaint-new/index', 'pages/complaints/index'],
+  pages: ['pages/index/index', 'pages/complaint-new/index', 'pages/complaints/index', 'pages/case/index'],
   window: {
     // Also makes the H5 preview draw a title bar like the mini programs do.
     navigationStyle: 'default',

@@ -1,5 +1,6 @@
 /** Calls to the consumer API as the signed-in user; a refused token costs one silent login and one retry. */
-import type { ComplaintCreate, ComplaintSummary } from '@shared/api/complaints';
+import type { ComplaintCreate, ComplaintDetail, ComplaintSummary } from '@shared/api/complaints';
+import type { progressView } from '@shared/api/admin';
 import type { z } from 'zod';
 import type { templateView } from '@shared/api/subscriptions';
 import type { Platform, SubscribeResults } from '../platform/types';
@@ -8,7 +9,8 @@ import { ensureSession, renewSession } from './session';
 
 export { ApiError };
 
-export type { ComplaintSummary };
+export type { ComplaintSummary, ComplaintDetail };
+export type Progress = z.infer<typeof progressView>;
 /** A complaint just filed always carries its acceptance deadline. */
 export type ComplaintCreated = ComplaintSummary & { deadlines: { acceptBy: string } };
 export type SubscriptionTemplate = z.infer<typeof templateView>;
@@ -36,6 +38,18 @@ export function createComplaint(body: ComplaintCreate, idempotencyKey: string): 
 export async function listComplaints(): Promise<ComplaintSummary[]> {
   const reply = await request<{ items: ComplaintSummary[] }>('/complaints');
   return reply.items;
+}
+
+export function getComplaint(number: string): Promise<ComplaintDetail> {
+  return request(`/complaints/${encodeURIComponent(number)}`);
+}
+
+export function getProgress(number: string): Promise<Progress> {
+  return request(`/complaints/${encodeURIComponent(number)}/progress`);
+}
+
+export function giveFeedback(number: string, body: { satisfied: boolean; text?: string }): Promise<Progress> {
+  return request(`/complaints/${encodeURIComponent(number)}/feedback`, { method: 'POST', body });
 }
 
 export async function subscriptionTemplates(platform: Platform): Promise<SubscriptionTemplate[]> {
