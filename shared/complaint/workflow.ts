@@ -122,8 +122,9 @@ export function availableActions(
   return TRANSITIONS[type].filter((t) => applies(t, from, state) && t.actors.includes(actor));
 }
 
-/** Every action label of both tables, for timelines. */
+/** Every action label of both tables, plus the consumer's own entries, for timelines. */
 export const ACTION_LABELS: Record<string, string> = {
   submit: '提交',
+  feedback: '评价',
   ...Object.fromEntries([...COMPLAINT_TRANSITIONS, ...REPORT_TRANSITIONS].map((t) => [t.action, t.label])),
 };

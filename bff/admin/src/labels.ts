@@ -25,9 +25,7 @@ export const STATUS_COLORS: Record<ComplaintStatus, string> = {
   not_opened: 'magenta',
 };
 
-// The workflow tables name every staff and consumer action; submit and feedback are the consumer's.
-const TIMELINE_LABELS: Record<string, string> = { ...ACTION_LABELS, feedback: '评价' };
-export const actionLabel = (action: string): string => TIMELINE_LABELS[action] ?? action;
+export const actionLabel = (action: string): string => ACTION_LABELS[action] ?? action;
 
 export const PLATFORM_LABELS: Record<string, string> = { wechat: '微信', alipay: '支付宝' };
 
