@@ -41,7 +41,8 @@ const EVENTS: Array<[NotifyEvent, string]> = [
   ['report_decided', '举报处理结果通知'],
 ];
 
-const page = 'pages/complaints/index';
+// A tap on a message opens that case's progress page (the number is appended as ?number=).
+const page = 'pages/case/index';
 
 export const WECHAT_TEMPLATES: TemplateConfig[] = EVENTS.map(([event, title]) => ({
   event,

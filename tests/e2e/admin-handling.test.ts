@@ -6,10 +6,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { BASE_URL, launch } from './browser';
+import { BASE_URL, launch, SCREENSHOTS } from './browser';
 
-const SHOTS = process.env.E2E_SHOTS_DIR ?? '/tmp/shots-handling';
-const shot = (name: string) => path.join(SHOTS, `${name}.png`);
+const SHOTS = process.env.E2E_SHOTS_DIR ?? SCREENSHOTS;
+const shot = (name: string) => path.join(SHOTS, `handling-${name}.png`);
 const identity = `e2e-h-${Date.now().toString(36)}`;
 const respondent = `办理测试商店${Date.now().toString(36).slice(-4)}`;
 let browser: Browser;

@@ -184,6 +184,15 @@ describe('staff sign-in', () => {
     expect((await h.http('POST', '/api/v1/admin/login', { body: { username: 'lock-me', password: STAFF_PASSWORD } })).status).toBe(200);
   });
 
+  it('locks an account even when the wrong passwords arrive all at once', async () => {
+    await createStaff(h, { username: 'race-me', role: 'handler', bureauCode: BUREAUS.chaoyang.code, regionPrefix: '110105' });
+    await Promise.all(
+      Array.from({ length: MAX_FAILED_LOGINS * 2 }, () => h.http('POST', '/api/v1/admin/login', { body: { username: 'race-me', password: 'wrong-password' } })),
+    );
+    const right = await h.http('POST', '/api/v1/admin/login', { body: { username: 'race-me', password: STAFF_PASSWORD } });
+    expect(right.status).toBe(423);
+  });
+
   it('refuses a change without the CSRF token or with a wrong one, and changes nothing', async () => {
     const number = await insertCase(h, { owner, bureauCode: BUREAUS.chaoyang.code });
     const attempts: Array<Record<string, string>> = [{ cookie: chaoyang.cookie }, { cookie: chaoyang.cookie, 'x-csrf-token': 'x'.repeat(32) }];
