@@ -121,3 +121,34 @@ test('the consumer sees the same steps in the H5 case page and leaves feedback',
   await page.screenshot({ path: shot('07-h5-feedback'), fullPage: true });
   await page.context().close();
 });
+
+test('an admin adds a bureau and reads the audit log of those steps', async () => {
+  const page = await browser.newPage({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
+  await page.goto(`${BASE_URL}/admin/`);
+  await page.locator('#username').fill('admin');
+  await page.locator('#password').fill(process.env.E2E_STAFF_PASSWORD ?? '');
+  await page.getByRole('button', { name: /登\s*录/ }).click();
+  await page.locator('.nav-staff').click();
+  await page.getByRole('tab', { name: '机构' }).click();
+  await page.getByRole('button', { name: '新增机构' }).click();
+  const code = `1101${String(Date.now()).slice(-2)}`;
+  const dialog = page.locator('.ant-modal');
+  await dialog.locator('#code').fill(code);
+  await dialog.locator('#name').fill('北京市端到端测试区市场监督管理局');
+  await dialog.locator('#regionCode').fill(code);
+  await dialog.getByRole('button', { name: '保存' }).click();
+  await page.locator(`tr[data-row-key="${code}"]`).waitFor({ timeout: 15_000 });
+  await dialog.waitFor({ state: 'hidden' });
+  await page.screenshot({ path: shot('08-admin-bureaus'), fullPage: true });
+
+  await page.locator('.nav-audit').click();
+  await page.locator('.ant-input-search input').first().fill(number);
+  await page.locator('.ant-input-search input').first().press('Enter');
+  await page.locator('.ant-table-row', { hasText: '办理操作' }).first().waitFor({ timeout: 15_000 });
+  const rows = await page.locator('.ant-table-row').allInnerTexts();
+  expect(rows.filter((r) => r.includes('办理操作'))).toHaveLength(4);
+  expect(rows.some((r) => r.includes('查看案件'))).toBe(true);
+  expect(rows.some((r) => r.includes('终止调解：调解中 → 终止调解'))).toBe(true);
+  await page.screenshot({ path: shot('09-admin-audit'), fullPage: true });
+  await page.close();
+});

@@ -2,10 +2,19 @@ import { useEffect, useState } from 'react';
 import { Alert, Card, Input, Select, Space, Table } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
 import { api, type AuditEntry, type AuditList } from '../api';
-import { AUDIT_LABELS, PII_LABELS } from '../labels';
+import { actionLabel, AUDIT_LABELS, PII_LABELS, STATUS_LABELS } from '../labels';
+import type { ComplaintStatus } from '../../../../shared/complaint/status';
 import { formatTime } from '../format';
 
 const ACTION_OPTIONS = Object.entries(AUDIT_LABELS).map(([value, label]) => ({ value, label }));
+
+const statusText = (s: string) => STATUS_LABELS[s as ComplaintStatus] ?? s;
+
+/** A transition is stored as "action: from -> to" for programs; people read it in Chinese. */
+function detailText(e: AuditEntry): string {
+  const m = e.action === 'transition' && e.detail ? /^(\w+): (\w+) -> (\w+)$/.exec(e.detail) : null;
+  return m ? `${actionLabel(m[1])}：${statusText(m[2])} → ${statusText(m[3])}` : (e.detail ?? '');
+}
 
 const columns: ColumnsType<AuditEntry> = [
   { title: '时间', dataIndex: 'at', width: 160, render: formatTime },
@@ -15,7 +24,7 @@ const columns: ColumnsType<AuditEntry> = [
   {
     title: '内容',
     key: 'detail',
-    render: (_: unknown, e) => [e.field ? `字段：${PII_LABELS[e.field] ?? e.field}` : '', e.target ?? '', e.detail ?? ''].filter(Boolean).join('　') || '—',
+    render: (_: unknown, e) => [e.field ? `字段：${PII_LABELS[e.field] ?? e.field}` : '', e.target ?? '', detailText(e)].filter(Boolean).join('　') || '—',
   },
 ];
 
