@@ -206,8 +206,8 @@ describe('concurrent changes', () => {
 });
 
 describe('reports', () => {
-  it('open a case -> the reporter is told, with 5 working days to confirm -> close', async () => {
-    const number = await newCase({ type: 'report' });
+  it('open a case -> the real-name reporter is told, with 5 working days to confirm -> close', async () => {
+    const number = await newCase({ type: 'report', extra: { complainant: { nameSealed: h.deps.pii.seal('李四'), nameMasked: '李*' } } });
     const detail = await handler.get(`/admin/cases/${number}`);
     expect(detail.body.clock.kind).toBe('decide');
     expect(detail.body.actions.map((a: { action: string }) => a.action)).toEqual(['open_case', 'decline', 'transfer']);
@@ -216,6 +216,13 @@ describe('reports', () => {
     expect(opened.body.deadlines.informBy).toBe(addWorkingDays(today(), 5));
     expect(opened.body.deliveries.map((d: { event: string }) => d.event)).toEqual(['report_decided']);
     expect((await act(handler, number, { action: 'close' })).body.status).toBe('closed');
+  });
+
+  it('runs no clock to tell an anonymous reporter', async () => {
+    const number = await newCase({ type: 'report' });
+    const opened = await act(handler, number, { action: 'open_case' });
+    expect(opened.body).toMatchObject({ status: 'case_opened', clock: null });
+    expect(opened.body.deadlines.informBy).toBeUndefined();
   });
 
   it('declines with a ground and refuses complaint actions on a report', async () => {

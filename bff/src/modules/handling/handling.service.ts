@@ -332,8 +332,11 @@ export async function transition(deps: Deps, staff: StaffSession, number: string
       break;
     }
     case 'start_inform_clock':
-      next.deadlines!.informBy = addWorkingDays(today, rules.informReporterWithin);
-      $set['deadlines.informBy'] = next.deadlines!.informBy;
+      // Only a real-name reporter is owed the notice (Art 31); an anonymous report has no snapshot.
+      if (complainantOf(doc)) {
+        next.deadlines!.informBy = addWorkingDays(today, rules.informReporterWithin);
+        $set['deadlines.informBy'] = next.deadlines!.informBy;
+      }
       $set.decidedAt = now;
       break;
     case 'stop_clocks':
