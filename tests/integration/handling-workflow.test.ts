@@ -160,6 +160,7 @@ describe('transfer to another bureau', () => {
     expect(outside.body.error.code).toBe('BUREAU_OUT_OF_SCOPE');
     const res = await act(supervisor, number, { action: 'reassign', toBureau: BUREAUS.haidian.code, reason: '平衡工作量' });
     expect(res.body).toMatchObject({ status: 'submitted', bureau: { code: '110108' }, deadlines: { acceptBy } });
+    expect(res.body.timeline.at(-1).note).toBe('改派至北京市海淀区市场监督管理局；平衡工作量');
   });
 });
 

@@ -20,6 +20,7 @@ import {
   ruleSetFor,
   runningClock,
   type ClockFacts,
+  type RuleSet,
 } from '../../../../shared/complaint/deadlines';
 import { isValidCaseNumber } from '../../../../shared/complaint/case-number';
 import { addWorkingDays, beijingDate, workingDaysBetween } from '../../../../shared/calendar/working-days';
@@ -251,6 +252,70 @@ function missingFields(t: Transition, input: TransitionInput) {
   return fields;
 }
 
+interface UpdateParts {
+  $set: Record<string, unknown>;
+  $unset: Record<string, 1>;
+  $push: Record<string, unknown>;
+}
+
+/** What a row's deadline effect changes, written into the update and into the case as it will be. */
+function applyDeadlineEffect(
+  effect: Transition['deadline'],
+  doc: CaseDoc,
+  next: CaseDoc,
+  u: UpdateParts,
+  at: { now: Date; today: string; rules: RuleSet; type: CaseType; reason?: string },
+): void {
+  switch (effect) {
+    case 'start_mediation_clock':
+      next.deadlines!.mediationBy = addWorkingDays(at.today, at.rules.mediationWithin);
+      u.$set['deadlines.mediationBy'] = next.deadlines!.mediationBy;
+      break;
+    case 'restart_first_clock':
+      // The clock restarts at the receiving bureau from the day of the transfer.
+      for (const [k, v] of Object.entries(initialDeadlines(at.type, at.today, at.rules))) {
+        (next.deadlines as Record<string, string>)[k] = v;
+        u.$set[`deadlines.${k}`] = v;
+      }
+      break;
+    case 'pause_mediation_clock':
+      next.pausedOn = at.today;
+      u.$set.pausedOn = at.today;
+      u.$set.pauseNote = at.reason;
+      break;
+    case 'resume_mediation_clock': {
+      const pausedOn = doc.pausedOn!;
+      const due = doc.deadlines?.mediationBy;
+      if (due) {
+        next.deadlines!.mediationBy = extendForPause(due, pausedOn, at.today);
+        u.$set['deadlines.mediationBy'] = next.deadlines!.mediationBy;
+      }
+      next.pausedOn = undefined;
+      u.$unset.pausedOn = 1;
+      u.$unset.pauseNote = 1;
+      u.$push.pauses = { from: pausedOn, to: at.today, workingDays: Math.max(0, workingDaysBetween(pausedOn, at.today)), ...(doc.pauseNote ? { note: doc.pauseNote } : {}) };
+      break;
+    }
+    case 'start_inform_clock':
+      // Only a real-name reporter is owed the notice (Art 31); an anonymous report has no snapshot.
+      if (complainantOf(doc)) {
+        next.deadlines!.informBy = addWorkingDays(at.today, at.rules.informReporterWithin);
+        u.$set['deadlines.informBy'] = next.deadlines!.informBy;
+      }
+      u.$set.decidedAt = at.now;
+      break;
+    case 'stop_clocks':
+      if (doc.pausedOn) {
+        next.pausedOn = undefined;
+        u.$unset.pausedOn = 1;
+        u.$unset.pauseNote = 1;
+      }
+      break;
+    case 'none':
+      break;
+  }
+}
+
 /**
  * Applies one row of the state machine. The state change, the deadline change, the timeline
  * entry and the outbox entry of the message it sends are one conditional single-document
@@ -301,61 +366,14 @@ export async function transition(deps: Deps, staff: StaffSession, number: string
     };
   }
 
-  switch (t.deadline) {
-    case 'start_mediation_clock':
-      next.deadlines!.mediationBy = addWorkingDays(today, rules.mediationWithin);
-      $set['deadlines.mediationBy'] = next.deadlines!.mediationBy;
-      break;
-    case 'restart_first_clock':
-      // The clock restarts at the receiving bureau from the day of the transfer.
-      for (const [k, v] of Object.entries(initialDeadlines(type, today, rules))) {
-        (next.deadlines as Record<string, string>)[k] = v;
-        $set[`deadlines.${k}`] = v;
-      }
-      break;
-    case 'pause_mediation_clock':
-      next.pausedOn = today;
-      $set.pausedOn = today;
-      $set.pauseNote = input.reason;
-      break;
-    case 'resume_mediation_clock': {
-      const pausedOn = doc.pausedOn!;
-      const due = doc.deadlines?.mediationBy;
-      if (due) {
-        next.deadlines!.mediationBy = extendForPause(due, pausedOn, today);
-        $set['deadlines.mediationBy'] = next.deadlines!.mediationBy;
-      }
-      next.pausedOn = undefined;
-      $unset.pausedOn = 1;
-      $unset.pauseNote = 1;
-      $push.pauses = { from: pausedOn, to: today, workingDays: Math.max(0, workingDaysBetween(pausedOn, today)), ...(doc.pauseNote ? { note: doc.pauseNote } : {}) };
-      break;
-    }
-    case 'start_inform_clock':
-      // Only a real-name reporter is owed the notice (Art 31); an anonymous report has no snapshot.
-      if (complainantOf(doc)) {
-        next.deadlines!.informBy = addWorkingDays(today, rules.informReporterWithin);
-        $set['deadlines.informBy'] = next.deadlines!.informBy;
-      }
-      $set.decidedAt = now;
-      break;
-    case 'stop_clocks':
-      if (doc.pausedOn) {
-        next.pausedOn = undefined;
-        $unset.pausedOn = 1;
-        $unset.pauseNote = 1;
-      }
-      break;
-    case 'none':
-      break;
-  }
+  applyDeadlineEffect(t.deadline, doc, next, { $set, $unset, $push }, { now, today, rules, type, reason: input.reason });
 
   const clock = runningClock(clockFacts(next), today);
   $set.deadlineState = deadlineState(clock);
   if (clock) $set.dueOn = clock.due;
   else $unset.dueOn = 1;
 
-  const note = [reason?.label, toBureauName ? `移送至${toBureauName}` : undefined, input.reason].filter(Boolean).join('；');
+  const note = [reason?.label, toBureauName ? `${t.action === 'reassign' ? '改派' : '移送'}至${toBureauName}` : undefined, input.reason].filter(Boolean).join('；');
   $push.timeline = { at: now, actor: `staff:${staff.username}`, action: t.action, from, to, ...(note ? { note } : {}) };
 
   const nextVersion = doc.version + 1;
@@ -384,7 +402,7 @@ export async function transition(deps: Deps, staff: StaffSession, number: string
     { returnDocument: 'after' },
   ).lean<CaseDoc>();
   if (!updated) throw CONFLICT();
-  await audit.record(deps, staff, { action: 'transition', caseNumber: doc.number, detail: `${t.action}: ${from} -> ${to}`, ...(input.toBureau ? { target: input.toBureau } : {}) });
+  await audit.record(deps, staff, { action: 'transition', caseNumber: doc.number, detail: `${t.action}: ${from} -> ${to}`, ...($set.bureauCode ? { target: String($set.bureauCode) } : {}) });
   deps.logger.info({ number: doc.number, action: t.action, staff: staff.staffId }, 'case transition');
   // After a transfer the case leaves this bureau's scope: the reply says so instead of a 404.
   const stillVisible = await deps.models.Case.exists({ $and: [{ _id: doc._id }, await scopeFilter(deps, staff)] });
