@@ -36,6 +36,9 @@ const TIMELINE_COLORS: Record<string, string> = {
   pause_for_testing: 'gray',
 };
 
+// Decisions against the consumer or reporter are drawn in red.
+const NEGATIVE_ACTIONS = new Set(['reject', 'terminate', 'decline']);
+
 /** Reads an intake field that may not exist yet, as text. */
 function text(value: unknown): string | undefined {
   if (value === undefined || value === null || value === '') return undefined;
@@ -318,8 +321,8 @@ export default function CaseDetail() {
               <Button
                 key={a.action}
                 data-action={a.action}
-                type={a.needsReason ? 'default' : 'primary'}
-                danger={a.needsReason}
+                type={a.needs.length ? 'default' : 'primary'}
+                danger={NEGATIVE_ACTIONS.has(a.action)}
                 loading={busy === a.action}
                 disabled={busy !== undefined && busy !== a.action}
                 onClick={() => (a.needs.length ? setAskReason(a) : void run(a))}
