@@ -11,7 +11,7 @@ import type { Case, Delivery } from '../complaints/complaint.model';
 import { buildDelivery } from '../notify/outbox';
 import * as audit from '../audit/audit.service';
 import { availableActions, findTransition, targetStatus, type Actor, type Transition } from '../../../../shared/complaint/workflow';
-import type { CaseType, ComplaintStatus } from '../../../../shared/complaint/status';
+import { FINAL_STATUSES, type CaseType, type ComplaintStatus } from '../../../../shared/complaint/status';
 import { findReason, REASON_LISTS, type Reason } from '../../../../shared/complaint/reasons';
 import {
   deadlineState,
@@ -140,7 +140,7 @@ function addDays(date: string, days: number): string {
 export async function dashboard(deps: Deps, staff: StaffSession) {
   const scope = await scopeFilter(deps, staff);
   const { Case } = deps.models;
-  const open = mongoose.trusted({ $nin: ['rejected', 'closed', 'withdrawn'] });
+  const open = mongoose.trusted({ $nin: FINAL_STATUSES });
   const [openCount, dueSoon, overdue, submitted] = await Promise.all([
     Case.countDocuments({ $and: [scope, { status: open }] }),
     Case.countDocuments({ $and: [scope, { deadlineState: 'due_soon' }] }),
