@@ -37,9 +37,12 @@ const EVENTS: Array<[NotifyEvent, string]> = [
   ['resolved', '调解结果通知'],
   ['mediation_ended', '终止调解通知'],
   ['closed', '投诉办结通知'],
+  ['transferred', '投诉移送通知'],
+  ['report_decided', '举报处理结果通知'],
 ];
 
-const page = 'pages/complaints/index';
+// A tap on a message opens that case's progress page (the number is appended as ?number=).
+const page = 'pages/case/index';
 
 export const WECHAT_TEMPLATES: TemplateConfig[] = EVENTS.map(([event, title]) => ({
   event,

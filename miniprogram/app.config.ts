@@ -4,6 +4,7 @@ export default defineAppConfig({
     'pages/complaint-new/index',
     'pages/report-new/index',
     'pages/complaints/index',
+    'pages/case/index',
     'pages/verify/index',
     'pages/me/index',
   ],

@@ -18,6 +18,9 @@ import { identityRoutes } from './modules/identity/identity.routes';
 import { regionRoutes } from './modules/regions/regions.routes';
 import { evidenceRoutes } from './modules/evidence/evidence.routes';
 import { draftRoutes } from './modules/drafts/drafts.routes';
+import { staffRoutes } from './modules/staff/staff.routes';
+import { auditRoutes } from './modules/audit/audit.routes';
+import { feedbackRoutes } from './modules/handling/feedback.routes';
 
 export const API_PREFIX = '/api/v1';
 
@@ -32,6 +35,9 @@ export function createApi(deps: Deps): Api {
   draftRoutes(api, deps);
   adminRoutes(api, deps);
   identityRoutes(api, deps);
+  staffRoutes(api, deps);
+  auditRoutes(api, deps);
+  feedbackRoutes(api, deps);
   if (deps.config.sandbox) sandboxRoutes(api, deps);
   return api;
 }

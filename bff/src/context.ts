@@ -13,6 +13,7 @@ import { identityModel } from './modules/identity/identity.model';
 import { createIdentityClient, type IdentityClient } from './platforms/identity';
 import { evidenceModel } from './modules/evidence/evidence.model';
 import { draftModel } from './modules/drafts/draft.model';
+import { auditModel } from './modules/audit/audit.model';
 import { createPlatforms } from './platforms';
 import { createPii, type Pii } from './infra/pii';
 import type { Platforms } from './platforms/types';
@@ -29,6 +30,7 @@ export function buildModels(conn: Connection) {
     Identity: identityModel(conn),
     Evidence: evidenceModel(conn),
     Draft: draftModel(conn),
+    AuditEntry: auditModel(conn),
   };
 }
 export type Models = ReturnType<typeof buildModels>;

@@ -6,6 +6,8 @@ import { seedBureaus } from './modules/regions/regions.service';
 
 export const DEMO_BUREAU = { code: '110105', name: '北京市朝阳区市场监督管理局', regionCode: '110105' };
 export const DEMO_STAFF_USERNAME = 'demo';
+/** The first admin: without one, nobody could create staff accounts or bureaus. */
+export const DEMO_ADMIN_USERNAME = 'admin';
 
 export async function seed(deps: Deps, opts: { staffPassword: string }): Promise<void> {
   const { Bureau, Staff, Category } = deps.models;
@@ -22,6 +24,16 @@ export async function seed(deps: Deps, opts: { staffPassword: string }): Promise
       role: 'handler',
       bureauCode: DEMO_BUREAU.code,
       regionPrefix: DEMO_BUREAU.regionCode,
+    });
+  }
+  if (!(await Staff.exists({ username: DEMO_ADMIN_USERNAME }))) {
+    await Staff.create({
+      username: DEMO_ADMIN_USERNAME,
+      passwordHash,
+      displayName: '演示管理员',
+      role: 'admin',
+      bureauCode: DEMO_BUREAU.code,
+      regionPrefix: '',
     });
   }
   for (const c of flattenCategories()) {

@@ -3,12 +3,14 @@ import { loadConfig } from '../../config/bff';
 import { createLogger } from './logger';
 import { closeDeps, createDeps } from './context';
 import { startPushWorker } from './jobs/push';
+import { startDeadlineScanner } from './jobs/deadlines';
 
 async function main() {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, name: 'worker' });
   const deps = await createDeps(config, logger);
   const push = startPushWorker(deps);
+  const scanner = startDeadlineScanner(deps);
   logger.info('worker started');
   process.stdout.write('READY worker\n');
 
@@ -18,6 +20,7 @@ async function main() {
     closing = true;
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     await push.close();
+    await scanner.close();
     await closeDeps(deps);
     clearTimeout(force);
     process.exit(0);

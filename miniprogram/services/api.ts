@@ -4,6 +4,7 @@ import type { ComplaintCreate, ComplaintDetail, ComplaintSummary, ReportCreate }
 import type { JurisdictionRecommendation, RegionItem } from '@shared/api/regions';
 import type { DraftData, DraftView } from '@shared/api/drafts';
 import type { UploadReply } from '@shared/api/uploads';
+import type { progressView } from '@shared/api/admin';
 import type { z } from 'zod';
 import type { templateView } from '@shared/api/subscriptions';
 import type { Platform, SubscribeResults } from '../platform/types';
@@ -12,7 +13,8 @@ import { ensureSession, renewSession } from './session';
 
 export { ApiError };
 
-export type { ComplaintSummary };
+export type { ComplaintSummary, ComplaintDetail };
+export type Progress = z.infer<typeof progressView>;
 /** A complaint just filed always carries its acceptance deadline. */
 export type ComplaintCreated = ComplaintSummary & { deadlines: { acceptBy: string } };
 export type SubscriptionTemplate = z.infer<typeof templateView>;
@@ -42,6 +44,18 @@ export async function listComplaints(): Promise<ComplaintSummary[]> {
   return reply.items;
 }
 
+export function getComplaint(number: string): Promise<ComplaintDetail> {
+  return request(`/complaints/${encodeURIComponent(number)}`);
+}
+
+export function getProgress(number: string): Promise<Progress> {
+  return request(`/complaints/${encodeURIComponent(number)}/progress`);
+}
+
+export function giveFeedback(number: string, body: { satisfied: boolean; text?: string }): Promise<Progress> {
+  return request(`/complaints/${encodeURIComponent(number)}/feedback`, { method: 'POST', body });
+}
+
 export async function subscriptionTemplates(platform: Platform): Promise<SubscriptionTemplate[]> {
   const reply = await request<{ templates: SubscriptionTemplate[] }>(`/subscriptions/templates?platform=${platform}`);
   return reply.templates;
@@ -60,7 +74,7 @@ export function messageOf(err: unknown): string {
   return err instanceof ApiError ? err.message : '操作未成功，请稍后重试';
 }
 
-export type { ComplaintCreate, ReportCreate, ComplaintDetail } from '@shared/api/complaints';
+export type { ComplaintCreate, ReportCreate } from '@shared/api/complaints';
 export type { RegionItem, JurisdictionRecommendation } from '@shared/api/regions';
 export type { DraftData, DraftView } from '@shared/api/drafts';
 export type { UploadReply } from '@shared/api/uploads';

@@ -1,6 +1,7 @@
 import { z } from './zod-zh';
 import { COMPLAINT_STATUSES, CASE_TYPES } from '../complaint/status';
-import { complaintDetail, complaintSummary } from './complaints';
+import { complaintDetail, complaintSummary, deadlinesView } from './complaints';
+import { isoDate } from './common';
 
 export const staffRoles = ['admin', 'supervisor', 'handler'] as const;
 export const ROLE_LABELS: Record<(typeof staffRoles)[number], string> = {
@@ -20,26 +21,65 @@ export const staffView = z.object({
   displayName: z.string(),
   role: z.enum(staffRoles),
   bureau: z.object({ code: z.string(), name: z.string() }),
+  regionPrefix: z.string(),
 });
 export const staffSessionReply = z.object({ staff: staffView, csrfToken: z.string() });
 
+const bureauCode = z.string().regex(/^\d{6,12}$/, '机构代码应为 6 到 12 位数字');
+const regionCode = z.string().regex(/^\d{2,12}$/, '区划代码应为数字');
+/** A real calendar date, not only the YYYY-MM-DD shape. */
+const calendarDate = isoDate.refine((d) => {
+  const t = new Date(`${d}T00:00:00Z`);
+  return !Number.isNaN(t.getTime()) && t.toISOString().startsWith(d);
+}, '日期不存在');
+const booleanFlag = z.enum(['true', 'false']).transform((v) => v === 'true');
+
 export const caseListQuery = z.strictObject({
   status: z.enum(COMPLAINT_STATUSES).optional(),
+  type: z.enum(CASE_TYPES).optional(),
+  category: z.string().trim().max(32).optional(),
+  region: z.string().regex(/^\d{2,12}$/, '区划代码应为数字').optional(),
+  overdue: booleanFlag.optional(),
+  dueSoon: booleanFlag.optional(),
+  from: calendarDate.optional(),
+  to: calendarDate.optional(),
   q: z.string().trim().max(100).optional(),
+  sort: z.enum(['received_desc', 'received_asc', 'due_asc']).default('received_desc'),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 });
 
+export const clockView = z.object({
+  kind: z.enum(['accept', 'mediation', 'decide', 'inform']),
+  due: isoDate,
+  daysLeft: z.number().int(),
+  overdue: z.boolean(),
+  paused: z.boolean(),
+});
+
+/** Staff see every clock, reports' included. */
+export const staffDeadlines = deadlinesView.extend({ decideBy: isoDate.optional(), informBy: isoDate.optional() });
+
 export const adminCaseSummary = complaintSummary.extend({
+  deadlines: staffDeadlines,
   daysLeft: z.number().int().nullable(),
   overdue: z.boolean(),
   version: z.number().int(),
+  bureauCode: z.string(),
+  clock: clockView.nullable(),
 });
 export const adminCaseList = z.object({
   items: z.array(adminCaseSummary),
   total: z.number().int(),
   page: z.number().int(),
   pageSize: z.number().int(),
+});
+
+export const dashboardView = z.object({
+  open: z.number().int(),
+  dueSoon: z.number().int(),
+  overdue: z.number().int(),
+  submitted: z.number().int(),
 });
 
 export const deliveryView = z.object({
@@ -53,18 +93,143 @@ export const deliveryView = z.object({
   error: z.string().optional(),
 });
 
+export const piiFields = ['name', 'idNumber', 'phone', 'address'] as const;
+export type PiiField = (typeof piiFields)[number];
+
+export const caseActionView = z.object({
+  action: z.string(),
+  label: z.string(),
+  needsReason: z.boolean(),
+  needs: z.array(z.enum(['reasonCode', 'reason', 'toBureau'])),
+  reasons: z.array(z.object({ code: z.string(), label: z.string(), basis: z.string() })),
+});
+
 export const adminCaseDetail = complaintDetail.extend({
+  deadlines: staffDeadlines,
   type: z.enum(CASE_TYPES),
   version: z.number().int(),
   daysLeft: z.number().int().nullable(),
   overdue: z.boolean(),
-  complainant: z.object({ platform: z.string(), nameMasked: z.string().optional() }),
-  actions: z.array(z.object({ action: z.string(), label: z.string(), needsReason: z.boolean() })),
+  clock: clockView.nullable(),
+  bureau: z.object({ code: z.string(), name: z.string() }),
+  ruleSet: z.object({ id: z.string(), title: z.string() }),
+  complainant: z.object({
+    platform: z.string(),
+    nameMasked: z.string().optional(),
+    phoneMasked: z.string().optional(),
+    addressMasked: z.string().optional(),
+    revealable: z.array(z.enum(piiFields)),
+  }),
+  testing: z.object({ pausedOn: isoDate, note: z.string().optional() }).nullable(),
+  pauses: z.array(z.object({ from: isoDate, to: isoDate, workingDays: z.number().int(), note: z.string().optional() })),
+  transfers: z.array(
+    z.object({
+      at: z.string(),
+      kind: z.enum(['transfer', 'reassign']),
+      fromBureau: z.string(),
+      toBureau: z.string(),
+      reasonCode: z.string().optional(),
+      reason: z.string(),
+      by: z.string(),
+    }),
+  ),
+  feedback: z.object({ satisfied: z.boolean(), text: z.string().optional(), at: z.string() }).nullable(),
+  /** Intake details shown as they come (respondent, business, evidence, flags, linked cases). */
+  intake: z.record(z.string(), z.unknown()),
+  actions: z.array(caseActionView),
   deliveries: z.array(deliveryView),
 });
 
 export const transitionBody = z.strictObject({
   action: z.string().regex(/^[a-z_]{2,32}$/, '操作不正确'),
+  reasonCode: z.string().regex(/^[a-z_]{2,40}$/, '请选择法定事由').optional(),
   reason: z.string().trim().min(2, '请填写原因').max(500, '原因不超过 500 字').optional(),
+  toBureau: bureauCode.optional(),
   version: z.number().int().min(0),
+});
+export type TransitionInput = z.infer<typeof transitionBody>;
+
+export const revealBody = z.strictObject({ field: z.enum(piiFields) });
+export const revealReply = z.object({ field: z.enum(piiFields), value: z.string() });
+
+export const bureauView = z.object({ code: z.string(), name: z.string(), regionCode: z.string() });
+export const bureauList = z.object({ items: z.array(bureauView) });
+export const bureauCreateBody = z.strictObject({
+  code: bureauCode,
+  name: z.string().trim().min(2, '机构名称至少 2 个字').max(100, '机构名称不超过 100 个字'),
+  regionCode: regionCode,
+});
+export const bureauUpdateBody = z.strictObject({
+  name: z.string().trim().min(2, '机构名称至少 2 个字').max(100, '机构名称不超过 100 个字'),
+});
+
+export const staffAccountView = z.object({
+  id: z.string(),
+  username: z.string(),
+  displayName: z.string(),
+  role: z.enum(staffRoles),
+  bureauCode: z.string(),
+  regionPrefix: z.string(),
+  active: z.boolean(),
+  locked: z.boolean(),
+});
+export const staffList = z.object({ items: z.array(staffAccountView) });
+const password = z.string().min(10, '密码至少 10 位').max(128, '密码不超过 128 位');
+export const staffCreateBody = z.strictObject({
+  username: z.string().trim().regex(/^[a-z][a-z0-9_.-]{2,31}$/, '用户名为 3 到 32 位小写字母、数字或 _.-，以字母开头'),
+  displayName: z.string().trim().min(2, '姓名至少 2 个字').max(32, '姓名不超过 32 个字'),
+  role: z.enum(staffRoles),
+  bureauCode,
+  regionPrefix: regionCode.optional(),
+  password,
+});
+export const staffUpdateBody = z.strictObject({
+  displayName: z.string().trim().min(2, '姓名至少 2 个字').max(32, '姓名不超过 32 个字').optional(),
+  role: z.enum(staffRoles).optional(),
+  bureauCode: bureauCode.optional(),
+  regionPrefix: regionCode.optional(),
+  active: z.boolean().optional(),
+  password: password.optional(),
+  unlock: z.literal(true).optional(),
+});
+
+export const auditQuery = z.strictObject({
+  action: z.enum(['case_view', 'reveal', 'transition', 'staff_create', 'staff_update', 'bureau_create', 'bureau_update']).optional(),
+  caseNumber: z.string().max(32).optional(),
+  username: z.string().max(64).optional(),
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(100).default(50),
+});
+export const auditList = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      at: z.string(),
+      username: z.string(),
+      role: z.string(),
+      action: z.string(),
+      caseNumber: z.string().optional(),
+      field: z.string().optional(),
+      target: z.string().optional(),
+      detail: z.string().optional(),
+    }),
+  ),
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+});
+
+/** The consumer's view of progress: the steps so far in plain words, the next deadline, feedback. */
+export const progressView = z.object({
+  number: z.string(),
+  status: z.enum(COMPLAINT_STATUSES),
+  statusLabel: z.string(),
+  steps: z.array(z.object({ at: z.string(), label: z.string(), statusLabel: z.string(), note: z.string().optional() })),
+  nextDeadline: z.object({ label: z.string(), due: isoDate, daysLeft: z.number().int(), paused: z.boolean() }).nullable(),
+  feedback: z.object({ satisfied: z.boolean(), text: z.string().optional(), at: z.string() }).nullable(),
+  canGiveFeedback: z.boolean(),
+});
+export const feedbackBody = z.strictObject({
+  satisfied: z.boolean(),
+  text: z.string().trim().max(500, '评价不超过 500 字').optional(),
 });

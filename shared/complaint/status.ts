@@ -1,4 +1,4 @@
-/** Case states and the words the UI uses for them. */
+/** Case states and the words the UI uses for them. Complaints and reports share one list. */
 export const COMPLAINT_STATUSES = [
   'submitted',
   'accepted',
@@ -8,6 +8,8 @@ export const COMPLAINT_STATUSES = [
   'mediation_ended',
   'closed',
   'withdrawn',
+  'case_opened',
+  'not_opened',
 ] as const;
 export type ComplaintStatus = (typeof COMPLAINT_STATUSES)[number];
 
@@ -20,7 +22,12 @@ export const STATUS_LABELS: Record<ComplaintStatus, string> = {
   mediation_ended: '终止调解',
   closed: '已办结',
   withdrawn: '已撤回',
+  case_opened: '已立案',
+  not_opened: '不予立案',
 };
+
+/** States no action leaves. */
+export const FINAL_STATUSES: readonly ComplaintStatus[] = ['rejected', 'closed', 'withdrawn'];
 
 export const CASE_TYPES = ['complaint', 'report'] as const;
 export type CaseType = (typeof CASE_TYPES)[number];

@@ -21,7 +21,9 @@ describe.each(Object.entries(PAGE_FILES))('%s build', (platform, extensions) => 
   const appJson = () => JSON.parse(fs.readFileSync(dist(platform, 'app.json'), 'utf8')) as { pages: string[]; subPackages?: unknown[] };
 
   it('has app.json listing the pages', () => {
-    expect(appJson().pages).toEqual(expect.arrayContaining(['pages/index/index', 'pages/complaint-new/index', 'pages/complaints/index', 'pages/report-new/index']));
+    expect(appJson().pages).toEqual(
+      expect.arrayContaining(['pages/index/index', 'pages/complaint-new/index', 'pages/report-new/index', 'pages/complaints/index', 'pages/case/index', 'pages/verify/index', 'pages/me/index']),
+    );
   });
 
   it('has every page file', () => {

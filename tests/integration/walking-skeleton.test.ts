@@ -202,7 +202,7 @@ describe('staff accept a case and the consumer is told', () => {
     expect(row.daysLeft).toBeGreaterThan(0);
 
     const detail = await h.http('GET', `/api/v1/admin/cases/${number}`, { headers: { cookie } });
-    expect(detail.body.actions.map((a: { action: string }) => a.action)).toEqual(['accept', 'reject']);
+    expect(detail.body.actions.map((a: { action: string }) => a.action)).toEqual(['accept', 'reject', 'transfer']);
 
     const noCsrf = await h.http('POST', `/api/v1/admin/cases/${number}/transitions`, { headers: { cookie }, body: { action: 'accept', version: 0 } });
     expect(noCsrf.status).toBe(403);

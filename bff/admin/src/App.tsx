@@ -7,6 +7,8 @@ import { AdminLayout } from './components/AdminLayout';
 import Login from './pages/Login';
 import Queue from './pages/Queue';
 import CaseDetail from './pages/CaseDetail';
+import StaffPage from './pages/Staff';
+import Audit from './pages/Audit';
 
 function RequireAuth({ staff, children }: { staff: Staff | null | undefined; children: ReactNode }) {
   const location = useLocation();
@@ -40,6 +42,8 @@ export default function App() {
         >
           <Route path="/cases" element={<Queue />} />
           <Route path="/cases/:number" element={<CaseDetail />} />
+          <Route path="/staff" element={<StaffPage />} />
+          <Route path="/audit" element={<Audit />} />
         </Route>
         <Route path="*" element={<Navigate to="/cases" replace />} />
       </Routes>

@@ -4,13 +4,20 @@ import type {
   adminCaseDetail,
   adminCaseList,
   adminCaseSummary,
+  auditList,
+  bureauView,
+  dashboardView,
   deliveryView,
+  staffAccountView,
+  staffCreateBody,
   staffSessionReply,
+  staffUpdateBody,
   staffView,
+  PiiField,
 } from '../../../shared/api/admin';
 import type { timelineEntry } from '../../../shared/api/complaints';
 import type { ErrorBody } from '../../../shared/api/common';
-import type { ComplaintStatus } from '../../../shared/complaint/status';
+import type { CaseType, ComplaintStatus } from '../../../shared/complaint/status';
 
 export type Staff = z.infer<typeof staffView>;
 export type CaseSummary = z.infer<typeof adminCaseSummary>;
@@ -19,13 +26,37 @@ export type CaseDetail = z.infer<typeof adminCaseDetail>;
 export type CaseAction = CaseDetail['actions'][number];
 export type TimelineEntry = z.infer<typeof timelineEntry>;
 export type Delivery = z.infer<typeof deliveryView>;
+export type Dashboard = z.infer<typeof dashboardView>;
+export type Bureau = z.infer<typeof bureauView>;
+export type StaffAccount = z.infer<typeof staffAccountView>;
+export type StaffCreate = z.input<typeof staffCreateBody>;
+export type StaffUpdate = z.input<typeof staffUpdateBody>;
+export type AuditList = z.infer<typeof auditList>;
+export type AuditEntry = AuditList['items'][number];
+export type { PiiField };
 type FieldError = NonNullable<ErrorBody['error']['fields']>[number];
 
 export interface CaseQuery {
   status?: ComplaintStatus;
+  type?: CaseType;
+  category?: string;
+  region?: string;
+  overdue?: boolean;
+  dueSoon?: boolean;
+  from?: string;
+  to?: string;
   q?: string;
+  sort?: 'received_desc' | 'received_asc' | 'due_asc';
   page: number;
   pageSize: number;
+}
+
+export interface TransitionRequest {
+  action: string;
+  reasonCode?: string;
+  reason?: string;
+  toBureau?: string;
+  version: number;
 }
 
 export class ApiError extends Error {
@@ -114,17 +145,56 @@ export const api = {
   },
 
   listCases(query: CaseQuery): Promise<CaseList> {
-    const params = new URLSearchParams({ page: String(query.page), pageSize: String(query.pageSize) });
-    if (query.status) params.set('status', query.status);
-    if (query.q) params.set('q', query.q);
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined && value !== '') params.set(key, String(value));
+    }
     return request<CaseList>('GET', `/admin/cases?${params}`);
+  },
+
+  dashboard(): Promise<Dashboard> {
+    return request<Dashboard>('GET', '/admin/dashboard');
+  },
+
+  reveal(number: string, field: PiiField): Promise<{ field: PiiField; value: string }> {
+    return request('POST', `${caseUrl(number)}/reveal`, { field });
+  },
+
+  async bureaus(): Promise<Bureau[]> {
+    return (await request<{ items: Bureau[] }>('GET', '/admin/bureaus')).items;
+  },
+
+  createBureau(body: Bureau): Promise<Bureau> {
+    return request('POST', '/admin/bureaus', body);
+  },
+
+  renameBureau(code: string, name: string): Promise<Bureau> {
+    return request('POST', `/admin/bureaus/${encodeURIComponent(code)}`, { name });
+  },
+
+  async staff(): Promise<StaffAccount[]> {
+    return (await request<{ items: StaffAccount[] }>('GET', '/admin/staff')).items;
+  },
+
+  createStaff(body: StaffCreate): Promise<StaffAccount> {
+    return request('POST', '/admin/staff', body);
+  },
+
+  updateStaff(id: string, body: StaffUpdate): Promise<StaffAccount> {
+    return request('POST', `/admin/staff/${encodeURIComponent(id)}`, body);
+  },
+
+  audit(query: { action?: string; caseNumber?: string; username?: string; page: number; pageSize: number }): Promise<AuditList> {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) if (value !== undefined && value !== '') params.set(key, String(value));
+    return request<AuditList>('GET', `/admin/audit?${params}`);
   },
 
   getCase(number: string): Promise<CaseDetail> {
     return request<CaseDetail>('GET', caseUrl(number));
   },
 
-  transition(number: string, body: { action: string; reason?: string; version: number }): Promise<CaseDetail> {
+  transition(number: string, body: TransitionRequest): Promise<CaseDetail> {
     return request<CaseDetail>('POST', `${caseUrl(number)}/transitions`, body);
   },
 };

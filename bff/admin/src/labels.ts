@@ -1,5 +1,5 @@
 /** Chinese words the admin page shows for the codes the API returns. */
-import { COMPLAINT_TRANSITIONS } from '../../../shared/complaint/workflow';
+import { ACTION_LABELS } from '../../../shared/complaint/workflow';
 import type { ComplaintStatus } from '../../../shared/complaint/status';
 import type { Staff } from './api';
 
@@ -21,13 +21,10 @@ export const STATUS_COLORS: Record<ComplaintStatus, string> = {
   mediation_ended: 'volcano',
   closed: 'default',
   withdrawn: 'default',
+  case_opened: 'purple',
+  not_opened: 'magenta',
 };
 
-// The workflow table names every staff and consumer action; submit is the entry the intake writes.
-const ACTION_LABELS: Record<string, string> = {
-  submit: '提交投诉',
-  ...Object.fromEntries(COMPLAINT_TRANSITIONS.map((t) => [t.action, t.label])),
-};
 export const actionLabel = (action: string): string => ACTION_LABELS[action] ?? action;
 
 export const PLATFORM_LABELS: Record<string, string> = { wechat: '微信', alipay: '支付宝' };
@@ -45,6 +42,22 @@ export const EVENT_LABELS: Record<string, string> = {
   mediation_ended: '终止调解通知',
   resolved: '调解成功通知',
   closed: '办结通知',
+  transferred: '移送通知',
+  report_decided: '举报处理结果通知',
+};
+
+export const CLOCK_LABELS: Record<string, string> = { accept: '受理', mediation: '调解', decide: '立案决定', inform: '告知举报人' };
+
+export const PII_LABELS: Record<string, string> = { name: '姓名', idNumber: '身份证号', phone: '电话', address: '地址' };
+
+export const AUDIT_LABELS: Record<string, string> = {
+  case_view: '查看案件',
+  reveal: '查看投诉人信息',
+  transition: '办理操作',
+  staff_create: '新增工作人员',
+  staff_update: '修改工作人员',
+  bureau_create: '新增机构',
+  bureau_update: '修改机构',
 };
 
 export const DELIVERY_STATUS: Record<string, { label: string; color: string }> = {

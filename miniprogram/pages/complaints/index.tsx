@@ -20,6 +20,8 @@ const STATUS_TAGS: Record<ComplaintStatus, TagType> = {
   mediation_ended: 'default',
   closed: 'success',
   withdrawn: 'default',
+  case_opened: 'info',
+  not_opened: 'default',
 };
 
 export default function Complaints() {
@@ -72,7 +74,11 @@ export default function Complaints() {
   return (
     <View className="complaint-list">
       {list.items.map((item) => (
-        <View key={item.number} className="card complaint-item">
+        <View
+          key={item.number}
+          className="card complaint-item"
+          onClick={() => Taro.navigateTo({ url: `/pages/case/index?number=${encodeURIComponent(item.number)}` })}
+        >
           <View className="complaint-head">
             <Text className="complaint-number">{item.number}</Text>
             <Tag className="complaint-status" type={STATUS_TAGS[item.status] ?? 'default'}>

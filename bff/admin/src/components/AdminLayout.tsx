@@ -25,6 +25,16 @@ export function AdminLayout() {
         <Link to="/cases" style={{ color: 'rgba(255,255,255,0.85)' }}>
           案件列表
         </Link>
+        {staff?.role === 'admin' && (
+          <>
+            <Link to="/staff" style={{ color: 'rgba(255,255,255,0.85)' }} className="nav-staff">
+              人员与机构
+            </Link>
+            <Link to="/audit" style={{ color: 'rgba(255,255,255,0.85)' }} className="nav-audit">
+              审计日志
+            </Link>
+          </>
+        )}
         {staff && (
           <Space size="middle" style={{ marginLeft: 'auto', color: '#fff' }} className="staff-info">
             <span>

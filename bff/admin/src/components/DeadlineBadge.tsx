@@ -1,20 +1,24 @@
 import { Tag } from 'antd';
 import type { CaseSummary } from '../api';
+import { CLOCK_LABELS } from '../labels';
 
-/** The running legal clock of a case: acceptance while submitted, mediation once accepted. */
-export function runningDeadline(c: Pick<CaseSummary, 'status' | 'deadlines'>): { kind: string; date: string } | null {
-  if (c.status === 'submitted' && c.deadlines.acceptBy) return { kind: '受理', date: c.deadlines.acceptBy };
-  if ((c.status === 'accepted' || c.status === 'mediating') && c.deadlines.mediationBy) {
-    return { kind: '调解', date: c.deadlines.mediationBy };
-  }
-  return null;
+/** The running legal clock of a case, as the server computed it. */
+export function runningDeadline(c: Pick<CaseSummary, 'clock'>): { kind: string; date: string } | null {
+  return c.clock ? { kind: CLOCK_LABELS[c.clock.kind] ?? c.clock.kind, date: c.clock.due } : null;
 }
 
-export function DeadlineBadge({ daysLeft, overdue }: { daysLeft: number | null; overdue: boolean }) {
+export function DeadlineBadge({ daysLeft, overdue, paused }: { daysLeft: number | null; overdue: boolean; paused?: boolean }) {
+  if (paused) {
+    return (
+      <Tag color="default" className="deadline-paused">
+        检验检测中，暂停计时
+      </Tag>
+    );
+  }
   if (overdue) {
     return (
       <Tag color="red" className="deadline-overdue">
-        已超期
+        {daysLeft !== null && daysLeft < 0 ? `已超期 ${-daysLeft} 个工作日` : '已超期'}
       </Tag>
     );
   }

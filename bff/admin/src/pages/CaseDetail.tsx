@@ -1,16 +1,18 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useLocation, useNavigate, useParams } from 'react-router';
-import { App, Button, Card, Descriptions, Empty, Result, Skeleton, Space, Table, Tag, Timeline, Typography } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Empty, Image, Result, Skeleton, Space, Table, Tag, Timeline, Typography } from 'antd';
 import type { DescriptionsProps, TimelineProps } from 'antd';
 import type { ColumnsType } from 'antd/es/table';
-import { ArrowLeftOutlined, ReloadOutlined } from '@ant-design/icons';
-import { api, ApiError, type CaseAction, type CaseDetail as Case, type Delivery } from '../api';
+import { ArrowLeftOutlined, EyeOutlined, ReloadOutlined } from '@ant-design/icons';
+import { api, ApiError, type CaseAction, type CaseDetail as Case, type Delivery, type PiiField } from '../api';
 import {
   actionLabel,
   actorLabel,
   CASE_TYPE_LABELS,
+  CLOCK_LABELS,
   DELIVERY_STATUS,
   EVENT_LABELS,
+  PII_LABELS,
   PLATFORM_LABELS,
   STATUS_LABELS,
 } from '../labels';
@@ -18,11 +20,60 @@ import type { ComplaintStatus } from '../../../../shared/complaint/status';
 import { formatTime } from '../format';
 import { StatusTag } from '../components/StatusTag';
 import { DeadlineBadge } from '../components/DeadlineBadge';
-import { ReasonModal } from '../components/ReasonModal';
+import { ReasonModal, type ActionFields } from '../components/ReasonModal';
 
 const statusText = (s: string) => STATUS_LABELS[s as ComplaintStatus] ?? s;
 
-const TIMELINE_COLORS: Record<string, string> = { reject: 'red', terminate: 'red', agree: 'green', close: 'green' };
+const TIMELINE_COLORS: Record<string, string> = {
+  reject: 'red',
+  terminate: 'red',
+  decline: 'red',
+  agree: 'green',
+  close: 'green',
+  open_case: 'green',
+  transfer: 'orange',
+  reassign: 'orange',
+  pause_for_testing: 'gray',
+};
+
+// Decisions against the consumer or reporter are drawn in red.
+const NEGATIVE_ACTIONS = new Set(['reject', 'terminate', 'decline']);
+
+/** Reads an intake field that may not exist yet, as text. */
+function text(value: unknown): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (Array.isArray(value)) return value.map(String).join('、');
+  return typeof value === 'object' ? undefined : String(value);
+}
+
+type Evidence = { fileId?: string; kind?: 'image' | 'video' | 'pdf'; sha256?: string; size?: number };
+
+const KIND_LABELS: Record<string, string> = { image: '图片', video: '视频', pdf: 'PDF' };
+
+function EvidenceList({ items }: { items: Evidence[] }) {
+  if (!items.length) return <Typography.Text type="secondary">未提交证据</Typography.Text>;
+  return (
+    <Space wrap size={12} className="evidence">
+      {items.map((e, i) => {
+        const url = e.fileId ? `/api/v1/admin/evidence/${encodeURIComponent(e.fileId)}` : undefined;
+        const name = `证据 ${i + 1}（${KIND_LABELS[e.kind ?? ''] ?? '文件'}）`;
+        if (url && e.kind === 'image') return <Image key={url} width={96} height={96} src={url} alt={name} style={{ objectFit: 'cover' }} />;
+        return (
+          <Tag key={e.fileId ?? i}>
+            {url ? (
+              <a href={url} target="_blank" rel="noreferrer">
+                {name}
+              </a>
+            ) : (
+              name
+            )}
+            {e.sha256 ? <Typography.Text type="secondary"> SHA-256 {e.sha256.slice(0, 12)}…</Typography.Text> : null}
+          </Tag>
+        );
+      })}
+    </Space>
+  );
+}
 
 const deliveryColumns: ColumnsType<Delivery> = [
   { title: '时间', dataIndex: 'at', width: 150, render: formatTime },
@@ -55,6 +106,8 @@ export default function CaseDetail() {
   const [loadError, setLoadError] = useState<ApiError>();
   const [busy, setBusy] = useState<string>();
   const [askReason, setAskReason] = useState<CaseAction>();
+  // Revealed values live only in this page's memory; every reveal is audited on the server.
+  const [revealed, setRevealed] = useState<Partial<Record<PiiField, string>>>({});
   // Only the newest load may write state, so a slow answer never overwrites a fresher one.
   const loadSeq = useRef(0);
 
@@ -73,16 +126,27 @@ export default function CaseDetail() {
 
   useEffect(() => {
     setCase(undefined);
+    setRevealed({});
     void load();
   }, [load]);
 
+  async function reveal(field: PiiField) {
+    if (!c) return;
+    try {
+      const r = await api.reveal(c.number, field);
+      setRevealed((prev) => ({ ...prev, [field]: r.value }));
+    } catch (err) {
+      message.error(err instanceof Error ? err.message : '查看失败');
+    }
+  }
+
   /** Resolves true when the step is settled (done, or the case was reloaded), false to let the user retry. */
-  async function run(action: CaseAction, reason?: string): Promise<boolean> {
+  async function run(action: CaseAction, fields: ActionFields = {}): Promise<boolean> {
     if (!c) return false;
     setBusy(action.action);
     try {
       loadSeq.current++;
-      setCase(await api.transition(c.number, { action: action.action, reason, version: c.version }));
+      setCase(await api.transition(c.number, { action: action.action, ...fields, version: c.version }));
       message.success(`${action.label}操作成功`);
       return true;
     } catch (err) {
@@ -136,36 +200,90 @@ export default function CaseDetail() {
     );
   }
 
+  const intake = c.intake as Record<string, Record<string, unknown> | undefined>;
+  const respondent = intake.respondent ?? {};
+  const business = intake.business ?? {};
+  const evidence = Array.isArray(intake.evidence) ? (intake.evidence as Evidence[]) : [];
+  const flags = text(intake.flags);
+  const linked = text(intake.linkedCases) ?? text(intake.duplicateOf);
+
+  const piiItem = (field: PiiField, masked: string | undefined) => {
+    const value = revealed[field] ?? masked;
+    const canReveal = c.complainant.revealable.includes(field) && revealed[field] === undefined;
+    if (!value && !canReveal) return '—';
+    return (
+      <Space size={4} className={`pii-${field}`}>
+        <span className="pii-value">{value ?? '******'}</span>
+        {canReveal && (
+          <Button size="small" type="link" icon={<EyeOutlined />} onClick={() => void reveal(field)} className={`reveal-${field}`}>
+            查看完整
+          </Button>
+        )}
+      </Space>
+    );
+  };
+
   const facts: DescriptionsProps['items'] = [
-    { key: 'number', label: '投诉编号', children: <Typography.Text copyable>{c.number}</Typography.Text> },
+    { key: 'number', label: '案件编号', children: <Typography.Text copyable>{c.number}</Typography.Text> },
     { key: 'type', label: '类型', children: CASE_TYPE_LABELS[c.type] },
     { key: 'status', label: '状态', children: <StatusTag status={c.status} label={c.statusLabel} /> },
-    { key: 'respondent', label: '被投诉方', children: c.respondentName },
+    { key: 'bureau', label: '承办单位', children: c.bureau.name },
     { key: 'receivedAt', label: '收到时间', children: formatTime(c.receivedAt) },
-    {
-      key: 'complainant',
-      label: '投诉人',
-      children: `${c.complainant.nameMasked ?? '未实名'}（${PLATFORM_LABELS[c.complainant.platform] ?? c.complainant.platform}用户）`,
-    },
-    { key: 'acceptBy', label: '受理期限', children: c.deadlines.acceptBy ?? '—' },
-    { key: 'mediationBy', label: '调解期限', children: c.deadlines.mediationBy ?? '—' },
+    { key: 'ruleSet', label: '适用规定', children: c.ruleSet.title },
+    { key: 'acceptBy', label: c.type === 'report' ? '立案决定期限' : '受理期限', children: (c.type === 'report' ? c.deadlines.decideBy : c.deadlines.acceptBy) ?? '—' },
+    { key: 'mediationBy', label: c.type === 'report' ? '告知举报人期限' : '调解期限', children: (c.type === 'report' ? c.deadlines.informBy : c.deadlines.mediationBy) ?? '—' },
     {
       key: 'clock',
       label: '时限提醒',
       span: 2,
-      children:
-        c.daysLeft === null && !c.overdue ? (
-          <Typography.Text type="secondary">无进行中的时限</Typography.Text>
-        ) : (
-          <DeadlineBadge daysLeft={c.daysLeft} overdue={c.overdue} />
-        ),
+      children: !c.clock ? (
+        <Typography.Text type="secondary">无进行中的时限</Typography.Text>
+      ) : (
+        <Space>
+          <span>
+            {CLOCK_LABELS[c.clock.kind]} {c.clock.due}
+          </span>
+          <DeadlineBadge daysLeft={c.daysLeft} overdue={c.overdue} paused={c.clock.paused} />
+        </Space>
+      ),
     },
+  ];
+
+  const parties: DescriptionsProps['items'] = [
+    { key: 'respondent', label: '被投诉方', children: text(respondent.name) ?? c.respondentName },
+    { key: 'creditCode', label: '统一社会信用代码', children: text(respondent.creditCode) ?? '—' },
+    { key: 'respondentAddress', label: '经营地址', children: text(respondent.address) ?? '—' },
+    { key: 'platform', label: '网络平台', children: text(respondent.platform) ?? text(respondent.platformName) ?? '—' },
+    {
+      key: 'complainant',
+      label: c.type === 'report' ? '举报人' : '投诉人',
+      children: (
+        <Space size={4}>
+          {piiItem('name', c.complainant.nameMasked)}
+          <Typography.Text type="secondary">（{PLATFORM_LABELS[c.complainant.platform] ?? c.complainant.platform}用户）</Typography.Text>
+        </Space>
+      ),
+    },
+    { key: 'idNumber', label: '身份证号', children: piiItem('idNumber', undefined) },
+    { key: 'phone', label: '联系电话', children: piiItem('phone', c.complainant.phoneMasked) },
+    { key: 'address', label: '联系地址', children: piiItem('address', c.complainant.addressMasked) },
+  ];
+
+  const matter: DescriptionsProps['items'] = [
+    { key: 'category', label: '分类', children: text(business.categoryName) ?? text(business.category) ?? '—' },
+    { key: 'problem', label: '问题类型', children: text(business.problemTypeName) ?? text(business.problemType) ?? '—' },
+    { key: 'product', label: '商品或服务', children: text(business.productName) ?? text(business.kind) ?? '—' },
+    { key: 'amount', label: '涉及金额', children: text(business.amount) ?? '—' },
+    { key: 'demands', label: '诉求', span: 2, children: text(business.demands) ?? '—' },
     {
       key: 'description',
-      label: '投诉内容',
+      label: c.type === 'report' ? '举报内容' : '投诉内容',
       span: 2,
       children: <div style={{ whiteSpace: 'pre-wrap' }}>{c.description}</div>,
     },
+    { key: 'evidence', label: '证据', span: 2, children: <EvidenceList items={evidence} /> },
+    ...(flags ? [{ key: 'flags', label: '提示', span: 2, children: <Tag color="orange">{flags}</Tag> }] : []),
+    ...(linked ? [{ key: 'linked', label: '关联案件', span: 2, children: linked }] : []),
   ];
 
   const timeline: TimelineProps['items'] = c.timeline.map((t, i) => ({
@@ -182,7 +300,7 @@ export default function CaseDetail() {
           {t.from ? `${statusText(t.from)} → ` : ''}
           {statusText(t.to)}
         </div>
-        {t.note && <Typography.Text type="secondary">原因：{t.note}</Typography.Text>}
+        {t.note && <Typography.Text type="secondary">说明：{t.note}</Typography.Text>}
       </div>
     ),
   }));
@@ -204,11 +322,11 @@ export default function CaseDetail() {
               <Button
                 key={a.action}
                 data-action={a.action}
-                type={a.needsReason ? 'default' : 'primary'}
-                danger={a.needsReason}
+                type={a.needs.length ? 'default' : 'primary'}
+                danger={NEGATIVE_ACTIONS.has(a.action)}
                 loading={busy === a.action}
                 disabled={busy !== undefined && busy !== a.action}
-                onClick={() => (a.needsReason ? setAskReason(a) : void run(a))}
+                onClick={() => (a.needs.length ? setAskReason(a) : void run(a))}
               >
                 {a.label}
               </Button>
@@ -217,8 +335,45 @@ export default function CaseDetail() {
           </Space>
         }
       >
+        {c.testing && (
+          <Alert
+            className="testing-alert"
+            type="info"
+            showIcon
+            style={{ marginBottom: 16 }}
+            title={`检验检测中（自 ${c.testing.pausedOn} 起暂停计时）${c.testing.note ? `：${c.testing.note}` : ''}`}
+          />
+        )}
         <Descriptions bordered column={2} items={facts} styles={{ label: { width: 120 } }} />
       </Card>
+      <Card title="当事人">
+        <Descriptions bordered column={2} items={parties} styles={{ label: { width: 140 } }} />
+      </Card>
+      <Card title={c.type === 'report' ? '举报事项' : '投诉事项'}>
+        <Descriptions bordered column={2} items={matter} styles={{ label: { width: 120 } }} />
+      </Card>
+      {(c.transfers.length > 0 || c.pauses.length > 0 || c.feedback) && (
+        <Card title="移送、检验检测与评价">
+          <Space orientation="vertical" style={{ width: '100%' }}>
+            {c.transfers.map((t) => (
+              <div key={t.at} className="transfer-entry">
+                {formatTime(t.at)} {t.kind === 'transfer' ? '移送' : '改派'}：{t.fromBureau} → {t.toBureau}（{t.by}）{t.reason}
+              </div>
+            ))}
+            {c.pauses.map((p) => (
+              <div key={p.from}>
+                检验检测 {p.from} 至 {p.to}，暂停 {p.workingDays} 个工作日{p.note ? `：${p.note}` : ''}
+              </div>
+            ))}
+            {c.feedback && (
+              <div className="feedback-entry">
+                投诉人评价：<Tag color={c.feedback.satisfied ? 'green' : 'red'}>{c.feedback.satisfied ? '满意' : '不满意'}</Tag>
+                {c.feedback.text}
+              </div>
+            )}
+          </Space>
+        </Card>
+      )}
       <Card title="办理记录">
         {timeline.length ? <Timeline items={timeline} titleSpan={4} /> : <Empty description="暂无记录" />}
       </Card>
@@ -234,8 +389,9 @@ export default function CaseDetail() {
       </Card>
       <ReasonModal
         action={askReason}
+        currentBureau={c.bureau.code}
         onCancel={() => setAskReason(undefined)}
-        onSubmit={(reason) => (askReason ? run(askReason, reason) : Promise.resolve(true))}
+        onSubmit={(fields) => (askReason ? run(askReason, fields) : Promise.resolve(true))}
       />
     </Space>
   );

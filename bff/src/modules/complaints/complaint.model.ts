@@ -97,6 +97,29 @@ const flagSchema = new Schema({
   at: { type: Date, required: true },
 }, SUB);
 
+const pauseSchema = new Schema(
+  { from: { type: String, required: true }, to: { type: String, required: true }, workingDays: { type: Number, required: true }, note: { type: String } },
+  { _id: false },
+);
+
+const transferSchema = new Schema(
+  {
+    at: { type: Date, required: true },
+    kind: { type: String, enum: ['transfer', 'reassign'], required: true },
+    fromBureau: { type: String, required: true },
+    toBureau: { type: String, required: true },
+    reasonCode: { type: String },
+    reason: { type: String, required: true },
+    by: { type: String, required: true },
+  },
+  { _id: false },
+);
+
+const feedbackSchema = new Schema(
+  { satisfied: { type: Boolean, required: true }, text: { type: String }, at: { type: Date, required: true } },
+  { _id: false },
+);
+
 const caseSchema = new Schema(
   {
     number: { type: String, required: true },
@@ -129,11 +152,25 @@ const caseSchema = new Schema(
     deadlines: {
       acceptBy: { type: String },
       mediationBy: { type: String },
+      decideBy: { type: String },
+      informBy: { type: String },
     },
     timeline: { type: [timelineSchema], default: [] },
     // Keyed by delivery key so one update can add or settle an entry without positional operators.
     deliveries: { type: Map, of: deliverySchema, default: {} },
     outboxPending: { type: Number, default: 0 },
+
+    // --- Handling (bureau work on the case) ---
+    // Set while a testing period stops the mediation clock; the date it stopped.
+    pausedOn: { type: String },
+    pauseNote: { type: String },
+    pauses: { type: [pauseSchema], default: [] },
+    transfers: { type: [transferSchema], default: [] },
+    decidedAt: { type: Date },
+    // Kept by each transition and by the deadline scanner, for the queue's filters and sorting.
+    deadlineState: { type: String, enum: ['none', 'ok', 'due_soon', 'overdue'] },
+    dueOn: { type: String },
+    feedback: { type: feedbackSchema },
   },
   { timestamps: true, strict: 'throw' },
 );
@@ -145,6 +182,7 @@ caseSchema.index({ outboxPending: 1 });
 caseSchema.index({ 'owner.userId': 1, 'respondent.nameKey': 1 });
 caseSchema.index({ 'respondent.name': 1 });
 caseSchema.index({ 'evidence.fileId': 1 });
+caseSchema.index({ status: 1, dueOn: 1 });
 
 export type Case = InferSchemaType<typeof caseSchema>;
 export type Delivery = InferSchemaType<typeof deliverySchema>;

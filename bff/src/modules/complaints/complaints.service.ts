@@ -2,7 +2,8 @@
 import mongoose from 'mongoose';
 import type { Deps } from '../../context';
 import { AppError } from '../../http/errors';
-import { addWorkingDays, beijingDate } from '../../../../shared/calendar/working-days';
+import { beijingDate } from '../../../../shared/calendar/working-days';
+import { initialDeadlines } from '../../../../shared/complaint/deadlines';
 import { formatCaseNumber, isValidCaseNumber } from '../../../../shared/complaint/case-number';
 import { STATUS_LABELS, type ComplaintStatus, type CaseType } from '../../../../shared/complaint/status';
 import { CATEGORY_TREE_VERSION } from '../../../../shared/complaint/categories';
@@ -23,9 +24,6 @@ import { recommendBureau } from '../regions/regions.service';
 import { ownedEvidence } from '../evidence/evidence.service';
 import { checkContent } from '../content/content.service';
 import { deleteDraft } from '../drafts/drafts.service';
-
-/** Working days to accept or reject a complaint (Order 20, Art 14). */
-export const ACCEPT_WITHIN_WORKING_DAYS = 7;
 
 /** States in which a case is still being worked, so a second one against the same respondent is a duplicate. */
 export const OPEN_STATUSES: readonly ComplaintStatus[] = ['submitted', 'accepted', 'mediating'];
@@ -205,7 +203,6 @@ interface NewCase {
   idempotencyKey: string;
   fields: Record<string, unknown>;
   text: string;
-  acceptWithin?: number;
 }
 
 /** Numbers, checks the text and stores a case; a racing retry with the same key gets the winner's case. */
@@ -225,7 +222,7 @@ async function createCase(deps: Deps, c: NewCase): Promise<CaseDoc> {
       owner: { userId: c.user.id, platform: c.user.platform },
       idempotencyKey: c.idempotencyKey,
       receivedAt,
-      deadlines: c.acceptWithin ? { acceptBy: addWorkingDays(date, c.acceptWithin) } : {},
+      deadlines: initialDeadlines(c.type, date),
       flags,
       flagged: flags.length > 0,
       timeline: [{ at: receivedAt, actor: 'consumer', action: 'submit', from: null, to: 'submitted', ...(flags.length ? { note: '内容需人工复核' } : {}) }],
@@ -263,7 +260,6 @@ export async function submitComplaint(deps: Deps, user: ConsumerRef, idempotency
     type: 'complaint',
     user,
     idempotencyKey,
-    acceptWithin: ACCEPT_WITHIN_WORKING_DAYS,
     text: textOf(body.respondent.name, body.business.productName, body.description, ...body.business.demands.map((d) => d.text)),
     fields: {
       bureauCode: jurisdiction.bureau.code,

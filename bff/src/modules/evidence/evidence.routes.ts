@@ -81,7 +81,7 @@ export function evidenceRoutes(api: Api, deps: Deps): void {
       middleware: [requireStaff(deps)],
     },
     async ({ params, ctx }) => {
-      const file = await evidence.fileForStaff(deps, scopeFilter(ctx.state.staff), params.fileId);
+      const file = await evidence.fileForStaff(deps, await scopeFilter(deps, ctx.state.staff), params.fileId);
       ctx.set('X-Evidence-Intact', String(file.intact && file.chainIntact));
       return sendFile(ctx, file);
     },

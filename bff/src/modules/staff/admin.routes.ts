@@ -7,6 +7,9 @@ import {
   adminCaseList,
   adminLoginBody,
   caseListQuery,
+  dashboardView,
+  revealBody,
+  revealReply,
   staffSessionReply,
   transitionBody,
 } from '../../../../shared/api/admin';
@@ -54,6 +57,24 @@ export function adminRoutes(api: Api, deps: Deps): void {
       middleware: staff,
     },
     ({ query, ctx }) => handling.listCases(deps, ctx.state.staff, query),
+  );
+  api.route(
+    { method: 'get', path: '/admin/dashboard', tag: 'admin', summary: '时限提醒：即将到期与超期案件数', security: 'staffCookie', response: dashboardView, middleware: staff },
+    ({ ctx }) => handling.dashboard(deps, ctx.state.staff),
+  );
+  api.route(
+    {
+      method: 'post',
+      path: '/admin/cases/:number/reveal',
+      tag: 'admin',
+      summary: '查看投诉人完整信息（记入审计日志）',
+      security: 'staffCookie',
+      params: numberParam,
+      body: revealBody,
+      response: revealReply,
+      middleware: staff,
+    },
+    ({ params, body, ctx }) => handling.reveal(deps, ctx.state.staff, params.number, body.field),
   );
   api.route(
     {

@@ -18,7 +18,8 @@ const staffSchema = new Schema(
     displayName: { type: String, required: true },
     role: { type: String, enum: staffRoles, required: true },
     bureauCode: { type: String, required: true },
-    regionPrefix: { type: String, required: true },
+    // Empty for admins, whose scope is everything.
+    regionPrefix: { type: String, default: '' },
     failedLogins: { type: Number, default: 0 },
     lockedUntil: { type: Date },
     active: { type: Boolean, default: true },

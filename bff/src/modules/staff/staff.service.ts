@@ -39,14 +39,12 @@ export async function login(deps: Deps, username: string, password: string) {
     throw new AppError(423, 'ACCOUNT_LOCKED', `连续登录失败次数过多，账号已锁定，请 ${LOCK_MINUTES} 分钟后再试`);
   }
   if (!(await argon2.verify(staff.passwordHash, password))) {
-    const failed = (staff.failedLogins ?? 0) + 1;
-    const lock = failed >= MAX_FAILED_LOGINS;
-    await Staff.updateOne(
-      { _id: staff._id },
-      lock
-        ? { $set: { failedLogins: 0, lockedUntil: new Date(Date.now() + LOCK_MINUTES * 60_000) } }
-        : { $set: { failedLogins: failed } },
-    );
+    // Counted with $inc so that parallel guesses cannot slip past the limit.
+    const counted = await Staff.findOneAndUpdate({ _id: staff._id }, { $inc: { failedLogins: 1 } }, { returnDocument: 'after' }).lean();
+    const lock = (counted?.failedLogins ?? MAX_FAILED_LOGINS) >= MAX_FAILED_LOGINS;
+    if (lock) {
+      await Staff.updateOne({ _id: staff._id }, { $set: { failedLogins: 0, lockedUntil: new Date(Date.now() + LOCK_MINUTES * 60_000) } });
+    }
     if (lock) throw new AppError(423, 'ACCOUNT_LOCKED', `连续登录失败次数过多，账号已锁定，请 ${LOCK_MINUTES} 分钟后再试`);
     throw new AppError(401, 'LOGIN_FAILED', '用户名或密码错误');
   }
@@ -63,6 +61,9 @@ export async function login(deps: Deps, username: string, password: string) {
     csrf: randomBytes(24).toString('base64url'),
   };
   await deps.redis.set(deps.key('sess', sid), JSON.stringify(session), { EX: deps.config.staffSessionTtlS });
+  // Remembered per staff member, so a change of role or bureau ends every session at once.
+  await deps.redis.sAdd(deps.key('staffsess', session.staffId), sid);
+  await deps.redis.expire(deps.key('staffsess', session.staffId), deps.config.staffSessionTtlS);
   return { sid, session };
 }
 
@@ -70,13 +71,23 @@ export async function loadSession(deps: Deps, sid: string): Promise<StaffSession
   const key = deps.key('sess', sid);
   const raw = await deps.redis.get(key);
   if (!raw) return null;
-  // Sliding expiry: an active session stays alive, an idle one ends.
+  const session = JSON.parse(raw) as StaffSession;
+  // Sliding expiry: an active session stays alive, an idle one ends; its index entry lives as long.
   await deps.redis.expire(key, deps.config.staffSessionTtlS);
-  return JSON.parse(raw) as StaffSession;
+  await deps.redis.expire(deps.key('staffsess', session.staffId), deps.config.staffSessionTtlS);
+  return session;
 }
 
 export async function logout(deps: Deps, sid: string): Promise<void> {
   await deps.redis.del(deps.key('sess', sid));
+}
+
+/** Ends every session of a staff member (after a change of role, bureau, password or activity). */
+export async function endSessions(deps: Deps, staffId: string): Promise<void> {
+  const setKey = deps.key('staffsess', staffId);
+  const sids = await deps.redis.sMembers(setKey);
+  if (sids.length) await deps.redis.del(sids.map((sid) => deps.key('sess', sid)));
+  await deps.redis.del(setKey);
 }
 
 export function csrfMatches(session: StaffSession, token: string): boolean {
@@ -94,6 +105,7 @@ export async function staffView(deps: Deps, session: StaffSession) {
       displayName: session.displayName,
       role: session.role,
       bureau: { code: session.bureauCode, name: bureau?.name ?? session.bureauCode },
+      regionPrefix: session.regionPrefix,
     },
     csrfToken: session.csrf,
   };

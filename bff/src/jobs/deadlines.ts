@@ -1,0 +1,77 @@
+/**
+ * The deadline scanner: as working days pass, marks open cases due soon or overdue, so the queue
+ * can filter and the dashboard can raise them. It writes only the marks, conditional on the
+ * case version, so it never overwrites a transition and never makes a staff member's edit stale.
+ */
+import mongoose from 'mongoose';
+import type { Deps } from '../context';
+import type { CaseDoc } from '../modules/handling/handling.service';
+import { deadlineState, runningClock } from '../../../shared/complaint/deadlines';
+import type { CaseType, ComplaintStatus } from '../../../shared/complaint/status';
+import { beijingDate } from '../../../shared/calendar/working-days';
+
+const RUNNING: ComplaintStatus[] = ['submitted', 'accepted', 'mediating', 'case_opened', 'not_opened'];
+export const SCAN_EVERY_MS = 10 * 60_000;
+
+export interface ScanResult {
+  scanned: number;
+  changed: number;
+  overdue: number;
+  dueSoon: number;
+}
+
+export async function scanOnce(deps: Deps, now = new Date()): Promise<ScanResult> {
+  const today = beijingDate(now);
+  const result: ScanResult = { scanned: 0, changed: 0, overdue: 0, dueSoon: 0 };
+  const cursor = deps.models.Case.find(
+    { status: mongoose.trusted({ $in: RUNNING }) },
+    { type: 1, status: 1, version: 1, deadlines: 1, pausedOn: 1, deadlineState: 1, dueOn: 1 },
+  )
+    .lean<CaseDoc[]>()
+    .cursor();
+  for await (const doc of cursor) {
+    result.scanned += 1;
+    const clock = runningClock(
+      { type: doc.type as CaseType, status: doc.status as ComplaintStatus, deadlines: doc.deadlines, pausedOn: doc.pausedOn },
+      today,
+    );
+    const state = deadlineState(clock);
+    if (state === 'overdue') result.overdue += 1;
+    if (state === 'due_soon') result.dueSoon += 1;
+    if (state === doc.deadlineState && (clock?.due ?? undefined) === (doc.dueOn ?? undefined)) continue;
+    const res = await deps.models.Case.updateOne(
+      { _id: doc._id, version: doc.version },
+      clock ? { $set: { deadlineState: state, dueOn: clock.due } } : { $set: { deadlineState: state }, $unset: { dueOn: 1 } },
+    );
+    result.changed += res.modifiedCount;
+  }
+  return result;
+}
+
+/** Runs the scan now and then periodically; one scanner at a time across processes (a Redis lock). */
+export function startDeadlineScanner(deps: Deps, everyMs = SCAN_EVERY_MS) {
+  const lockKey = deps.key('lock', 'deadline-scan');
+  let running: Promise<void> | undefined;
+  const tick = () => {
+    running ??= (async () => {
+      try {
+        const got = await deps.redis.set(lockKey, String(process.pid), { NX: true, PX: Math.max(everyMs - 1000, 1000) });
+        if (!got) return;
+        const r = await scanOnce(deps);
+        deps.logger.info(r, 'deadline scan');
+      } catch (err) {
+        deps.logger.error({ err }, 'deadline scan failed');
+      } finally {
+        running = undefined;
+      }
+    })();
+  };
+  tick();
+  const timer = setInterval(tick, everyMs);
+  return {
+    async close() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

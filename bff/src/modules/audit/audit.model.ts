@@ -1,0 +1,33 @@
+/** The audit log: append-only, one entry per staff action and per staff read of personal data. */
+import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
+
+export const AUDIT_ACTIONS = [
+  'case_view',
+  'reveal',
+  'transition',
+  'staff_create',
+  'staff_update',
+  'bureau_create',
+  'bureau_update',
+] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+const auditSchema = new Schema(
+  {
+    at: { type: Date, required: true },
+    staffId: { type: String, required: true },
+    username: { type: String, required: true },
+    role: { type: String, required: true },
+    action: { type: String, enum: AUDIT_ACTIONS, required: true },
+    caseNumber: { type: String },
+    field: { type: String },
+    target: { type: String },
+    detail: { type: String },
+  },
+  { strict: 'throw', versionKey: false },
+);
+auditSchema.index({ at: -1 });
+auditSchema.index({ caseNumber: 1, at: -1 });
+
+export type AuditEntry = InferSchemaType<typeof auditSchema>;
+export const auditModel = (conn: Connection): Model<AuditEntry> => conn.models.AuditEntry ?? conn.model('AuditEntry', auditSchema);

@@ -1,0 +1,5 @@
+export default definePageConfig({
+  navigationBarTitleText: '办理进度',
+  enablePullDownRefresh: true,
+  backgroundTextStyle: 'dark',
+});
