@@ -4,7 +4,7 @@
  * draft on the server, so it resumes on another device or platform after sign-in.
  */
 import { useEffect, useRef, useState } from 'react';
-import Taro from '@tarojs/taro';
+import Taro, { useDidShow } from '@tarojs/taro';
 import { Image, Picker, Text, View } from '@tarojs/components';
 import { Button, Input, TextArea } from '@nutui/nutui-react-taro';
 import { CATEGORY_TREE, PROBLEM_TYPE_TREE, findNode } from '@shared/complaint/categories';
@@ -52,6 +52,7 @@ import {
   type IntakeKind,
 } from './form';
 import SubmittedView from './SubmittedView';
+import { loadProfile } from '../../services/identity';
 
 const AUTOSAVE_MS = 800;
 const SUGGEST_MS = 300;
@@ -76,11 +77,22 @@ export default function IntakeForm({ kind }: { kind: IntakeKind }) {
   const [uploading, setUploading] = useState(false);
   const [recommendation, setRecommendation] = useState<JurisdictionRecommendation | null>(null);
   const suggestTimer = useRef<ReturnType<typeof setTimeout>>();
+  // Complaints are filed by a verified person (Art 9); the draft keeps what was typed meanwhile.
+  const [complainant, setComplainant] = useState<{ verified: boolean; name?: string } | null>(null);
 
   const steps = STEPS[kind];
   const step = steps[Math.min(form.step, steps.length - 1)];
   const noun = kind === 'complaint' ? '投诉' : '举报';
   const party = kind === 'complaint' ? '被投诉方' : '被举报方';
+
+  // Again on every show: the consumer may come back from the 实名认证 page.
+  useDidShow(() => {
+    if (kind !== 'complaint') return;
+    loadProfile().then(
+      ({ user, profile }) => setComplainant({ verified: user.verified, name: profile.identity?.name }),
+      () => undefined,
+    );
+  });
 
   // Resume a draft saved on any device of this account.
   useEffect(() => {
@@ -203,6 +215,7 @@ export default function IntakeForm({ kind }: { kind: IntakeKind }) {
       Taro.pageScrollTo({ scrollTop: 0, duration: 0 });
     } catch (err) {
       if (err instanceof ApiError && err.code === 'DUPLICATE_OPEN_CASE') setDuplicate(err.message);
+      else if (err instanceof ApiError && err.code === 'IDENTITY_REQUIRED') setComplainant({ verified: false });
       else setFormError(messageOf(err));
     } finally {
       setSubmitting(false);
@@ -249,6 +262,20 @@ export default function IntakeForm({ kind }: { kind: IntakeKind }) {
           </Text>
         ))}
       </View>
+
+      {complainant && !complainant.verified && (
+        <View className="card verify-needed">
+          <Text className="hint">投诉需要先完成实名认证，已填写的内容会自动保存为草稿。</Text>
+          <Button className="btn-go-verify" type="primary" size="small" onClick={() => Taro.navigateTo({ url: '/pages/verify/index' })}>
+            去实名认证
+          </Button>
+        </View>
+      )}
+      {complainant?.verified && complainant.name && step.key === 'consumer' && (
+        <View className="card complainant-name">
+          <Text className="hint">投诉人：{complainant.name}（已实名认证）</Text>
+        </View>
+      )}
 
       {restored && (
         <View className="card draft-note">
