@@ -3,16 +3,10 @@ import Taro, { useDidShow, usePullDownRefresh, useRouter } from '@tarojs/taro';
 import { Text, Textarea, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import { getComplaint, getProgress, giveFeedback, messageOf, type ComplaintDetail, type Progress } from '../../services/api';
-import { formatDate } from '../../utils/date';
+import { formatDate, formatTime } from '../../utils/date';
 import './index.scss';
 
 type Loaded = { state: 'loading' } | { state: 'ready'; detail: ComplaintDetail; progress: Progress } | { state: 'failed'; message: string };
-
-const pad = (n: number) => (n < 10 ? `0${n}` : String(n));
-function formatTime(iso: string): string {
-  const d = new Date(iso);
-  return `${formatDate(iso)} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
 
 /** One case: its steps so far, the next legal deadline, and feedback once it is closed. */
 export default function CasePage() {
@@ -92,9 +86,9 @@ export default function CasePage() {
 
       <View className="card">
         <Text className="section-title">办理记录</Text>
-        <View className="steps">
+        <View className="progress-steps">
           {progress.steps.map((s, i) => (
-            <View key={`${s.at}-${i}`} className={`step ${i === progress.steps.length - 1 ? 'is-current' : ''}`}>
+            <View key={`${s.at}-${i}`} className={`progress-step ${i === progress.steps.length - 1 ? 'is-current' : ''}`}>
               <View className="step-dot" />
               <View className="step-body">
                 <Text className="step-label">

@@ -20,6 +20,16 @@ import type { ComplaintStatus } from '../../../../shared/complaint/status';
 import { formatTime } from '../format';
 import { StatusTag } from '../components/StatusTag';
 import { DeadlineBadge } from '../components/DeadlineBadge';
+import { CATEGORY_TREE, PROBLEM_TYPE_TREE, findNode, type CategoryNode } from '../../../../shared/complaint/categories';
+import {
+  BUSINESS_KIND_LABELS,
+  CHANNEL_LABELS,
+  DEMAND_LABELS,
+  formatCents,
+  type BusinessKind,
+  type Channel,
+  type Demand,
+} from '../../../../shared/complaint/intake';
 import { ReasonModal, type ActionFields } from '../components/ReasonModal';
 
 const statusText = (s: string) => STATUS_LABELS[s as ComplaintStatus] ?? s;
@@ -38,6 +48,29 @@ const TIMELINE_COLORS: Record<string, string> = {
 
 // Decisions against the consumer or reporter are drawn in red.
 const NEGATIVE_ACTIONS = new Set(['reject', 'terminate', 'decline']);
+
+function treeName(tree: CategoryNode[], code: unknown): string {
+  if (typeof code !== 'string') return '—';
+  const parent = findNode(tree, code.split('.')[0]);
+  const node = findNode(tree, code);
+  return node ? (parent && parent !== node ? `${parent.name} / ${node.name}` : node.name) : code;
+}
+
+function demandsText(value: unknown): string {
+  if (!Array.isArray(value) || value.length === 0) return '—';
+  return value
+    .map((d: { type?: string; text?: string }) => `${DEMAND_LABELS[d.type as Demand] ?? d.type}${d.text ? `（${d.text}）` : ''}`)
+    .join('、');
+}
+
+const FLAG_SOURCES: Record<string, string> = { wordlist: '敏感词', wechat: '微信内容安全' };
+
+function flagsText(value: unknown): string | undefined {
+  if (!Array.isArray(value) || value.length === 0) return undefined;
+  return value
+    .map((f: { source?: string; words?: string[]; verdict?: string }) => `${FLAG_SOURCES[f.source ?? ''] ?? f.source}${f.words?.length ? `：${f.words.join('、')}` : f.verdict ? `：${f.verdict}` : ''}`)
+    .join('；') + '（需人工复核）';
+}
 
 /** Reads an intake field that may not exist yet, as text. */
 function text(value: unknown): string | undefined {
@@ -204,7 +237,7 @@ export default function CaseDetail() {
   const respondent = intake.respondent ?? {};
   const business = intake.business ?? {};
   const evidence = Array.isArray(intake.evidence) ? (intake.evidence as Evidence[]) : [];
-  const flags = text(intake.flags);
+  const flags = flagsText(intake.flags);
   const linked = text(intake.linkedCases) ?? text(intake.duplicateOf);
 
   const piiItem = (field: PiiField, masked: string | undefined) => {
@@ -253,7 +286,7 @@ export default function CaseDetail() {
     { key: 'respondent', label: '被投诉方', children: text(respondent.name) ?? c.respondentName },
     { key: 'creditCode', label: '统一社会信用代码', children: text(respondent.creditCode) ?? '—' },
     { key: 'respondentAddress', label: '经营地址', children: text(respondent.address) ?? '—' },
-    { key: 'platform', label: '网络平台', children: text(respondent.platform) ?? text(respondent.platformName) ?? '—' },
+    { key: 'platform', label: '网络平台', children: text((respondent.platform as { name?: string } | undefined)?.name) ?? '—' },
     {
       key: 'complainant',
       label: c.type === 'report' ? '举报人' : '投诉人',
@@ -270,11 +303,17 @@ export default function CaseDetail() {
   ];
 
   const matter: DescriptionsProps['items'] = [
-    { key: 'category', label: '分类', children: text(business.categoryName) ?? text(business.category) ?? '—' },
-    { key: 'problem', label: '问题类型', children: text(business.problemTypeName) ?? text(business.problemType) ?? '—' },
-    { key: 'product', label: '商品或服务', children: text(business.productName) ?? text(business.kind) ?? '—' },
-    { key: 'amount', label: '涉及金额', children: text(business.amount) ?? '—' },
-    { key: 'demands', label: '诉求', span: 2, children: text(business.demands) ?? '—' },
+    { key: 'category', label: '分类', children: treeName(CATEGORY_TREE, business.categoryCode) },
+    { key: 'problem', label: '问题类型', children: treeName(PROBLEM_TYPE_TREE, business.problemTypeCode) },
+    {
+      key: 'product',
+      label: '商品或服务',
+      children: text(business.productName) ? `${text(business.productName)}（${BUSINESS_KIND_LABELS[business.kind as BusinessKind] ?? '—'}）` : '—',
+    },
+    { key: 'amount', label: '涉及金额', children: typeof business.amountCents === 'number' ? `¥${formatCents(business.amountCents)}` : '—' },
+    { key: 'channel', label: '购买渠道', children: CHANNEL_LABELS[business.channel as Channel] ?? '—' },
+    { key: 'occurredOn', label: '消费日期', children: text(business.occurredOn) ?? '—' },
+    { key: 'demands', label: '诉求', span: 2, children: demandsText(business.demands) },
     {
       key: 'description',
       label: c.type === 'report' ? '举报内容' : '投诉内容',
