@@ -109,8 +109,14 @@ export default function IntakeForm({ kind }: { kind: IntakeKind }) {
   }, [kind]);
 
   // Autosave, debounced: typing never waits for the network, and a lost save is retried by the next keystroke.
+  // An untouched form is not a draft.
+  const pristine = useRef(true);
   useEffect(() => {
     if (!loaded || created) return undefined;
+    if (pristine.current) {
+      pristine.current = false;
+      return undefined;
+    }
     const timer = setTimeout(() => {
       saveDraft(kind, toDraft(form)).catch(() => undefined);
     }, AUTOSAVE_MS);
