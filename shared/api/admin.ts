@@ -48,6 +48,15 @@ export const caseListQuery = z.strictObject({
   page: z.coerce.number().int().min(1).max(10_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 });
+/** The queue's filters as the server applies them (defaults filled in). */
+export type CaseListQuery = z.output<typeof caseListQuery>;
+/** The queue's filters as the admin page sends them. */
+export type CaseQuery = Omit<z.input<typeof caseListQuery>, 'overdue' | 'dueSoon' | 'page' | 'pageSize'> & {
+  overdue?: boolean;
+  dueSoon?: boolean;
+  page: number;
+  pageSize: number;
+};
 
 export const clockView = z.object({
   kind: z.enum(['accept', 'mediation', 'decide', 'inform']),

@@ -13,12 +13,14 @@ import type {
   staffSessionReply,
   staffUpdateBody,
   staffView,
+  CaseQuery,
   PiiField,
 } from '../../../shared/api/admin';
 import type { timelineEntry } from '../../../shared/api/complaints';
 import type { ErrorBody } from '../../../shared/api/common';
 import type { CaseType, ComplaintStatus } from '../../../shared/complaint/status';
 
+export type { CaseQuery };
 export type Staff = z.infer<typeof staffView>;
 export type CaseSummary = z.infer<typeof adminCaseSummary>;
 export type CaseList = z.infer<typeof adminCaseList>;
@@ -36,20 +38,6 @@ export type AuditEntry = AuditList['items'][number];
 export type { PiiField };
 type FieldError = NonNullable<ErrorBody['error']['fields']>[number];
 
-export interface CaseQuery {
-  status?: ComplaintStatus;
-  type?: CaseType;
-  category?: string;
-  region?: string;
-  overdue?: boolean;
-  dueSoon?: boolean;
-  from?: string;
-  to?: string;
-  q?: string;
-  sort?: 'received_desc' | 'received_asc' | 'due_asc';
-  page: number;
-  pageSize: number;
-}
 
 export interface TransitionRequest {
   action: string;

@@ -24,7 +24,9 @@ import {
 } from '../../../../shared/complaint/deadlines';
 import { isValidCaseNumber } from '../../../../shared/complaint/case-number';
 import { addWorkingDays, beijingDate, workingDaysBetween } from '../../../../shared/calendar/working-days';
-import { piiFields, type PiiField, type TransitionInput } from '../../../../shared/api/admin';
+import { piiFields, type CaseListQuery, type PiiField, type TransitionInput } from '../../../../shared/api/admin';
+
+export type { CaseListQuery };
 
 export type CaseDoc = Case & { _id: mongoose.Types.ObjectId };
 
@@ -65,20 +67,6 @@ function deadlinesOf(doc: CaseDoc): Record<string, string> {
 /** Start of a Beijing calendar date as an instant. */
 const beijingStart = (date: string) => new Date(`${date}T00:00:00+08:00`);
 
-export interface CaseListQuery {
-  status?: ComplaintStatus;
-  type?: CaseType;
-  category?: string;
-  region?: string;
-  overdue?: boolean;
-  dueSoon?: boolean;
-  from?: string;
-  to?: string;
-  q?: string;
-  sort: 'received_desc' | 'received_asc' | 'due_asc';
-  page: number;
-  pageSize: number;
-}
 
 const SORTS = {
   received_desc: { receivedAt: -1 },
