@@ -287,6 +287,24 @@ describe('one person on WeChat and Alipay', () => {
     expect((await linkedUserIds(h.deps, wx.user.id)).sort()).toEqual([ali.user.id, wx.user.id].sort());
   });
 
+  it('after linking, a draft typed on WeChat resumes on Alipay', async () => {
+    const person = { name: '赵草稿', idNumber: unknownId(502) };
+    const wx = await newUser('wechat');
+    const ali = await newUser('alipay');
+    await force('0', 2);
+    await verify(wx.accessToken, person);
+    await verify(ali.accessToken, person);
+    const data = { step: 2, respondent: { name: '某某草稿商店' } };
+    expect((await h.http('POST', '/api/v1/drafts/complaint', { token: wx.accessToken, body: { data } })).status).toBe(200);
+    expect((await h.http('GET', '/api/v1/drafts/complaint', { token: ali.accessToken })).status).toBe(404);
+
+    await h.http('POST', '/api/v1/identity/link', { token: ali.accessToken, body: { confirm: true } });
+
+    const resumed = await h.http('GET', '/api/v1/drafts/complaint', { token: ali.accessToken });
+    expect(resumed.status).toBe(200);
+    expect(resumed.body.data).toEqual(data);
+  });
+
   it('linking needs a verified identity and another platform’s account of it', async () => {
     const unverified = await newUser();
     const alone = await newUser('alipay');

@@ -26,6 +26,16 @@ describe('drafts', () => {
     expect(resumed.body.data).toEqual({ step: 1, respondent: { name: '某某' }, description: '还没写' });
   });
 
+  it('keeps the consumer’s phone and address sealed at rest', async () => {
+    const user = await loginAs(h, 'wechat', 'wx-draft-sealed');
+    await save(user.accessToken, { data: { consumer: { phone: '13911112222', address: '北京市西城区金融街9号' } } });
+    const raw = await h.deps.conn.db!.collection('drafts').findOne({ userId: user.user.id });
+    expect(raw).not.toBeNull();
+    expect(JSON.stringify(raw)).not.toContain('13911112222');
+    expect(JSON.stringify(raw)).not.toContain('金融街');
+    expect(h.logs.join('')).not.toContain('13911112222');
+  });
+
   it('answers 404 when there is no draft, and keeps drafts per person', async () => {
     const a = await loginAs(h, 'alipay', '2088000000000301');
     await save(a.accessToken, { data: { description: 'A 的草稿' } });

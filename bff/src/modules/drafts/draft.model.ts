@@ -6,8 +6,11 @@ const draftSchema = new Schema(
   {
     userId: { type: String, required: true },
     kind: { type: String, enum: DRAFT_KINDS, required: true },
-    /** The form as typed; shape checked by the shared draft schema before saving. */
-    data: { type: Schema.Types.Mixed, required: true },
+    /**
+     * The form as typed (checked by the shared draft schema), sealed as a whole: it holds the
+     * consumer's phone and address.
+     */
+    sealed: { type: String, required: true },
     version: { type: Number, required: true },
   },
   { timestamps: true, strict: 'throw', minimize: false },

@@ -6,51 +6,63 @@ import type { Deps } from '../../context';
 import { AppError } from '../../http/errors';
 import type { DraftData, DraftView } from '../../../../shared/api/drafts';
 import type { Draft } from './draft.model';
+import { linkedUserIds } from '../identity/identity.service';
+
+/**
+ * Drafts belong to the person: once a WeChat and an Alipay account are linked, both read and
+ * write the draft of the same (lowest) account id, so typing can go on on the other platform.
+ */
+async function draftOwner(deps: Deps, userId: string): Promise<string> {
+  return (await linkedUserIds(deps, userId)).sort()[0];
+}
 
 type Kind = DraftView['kind'];
 
-const view = (d: Draft): DraftView => ({
+const view = (deps: Deps, d: Draft): DraftView => ({
   kind: d.kind as Kind,
-  data: d.data as DraftData,
+  data: JSON.parse(deps.pii.open(d.sealed)) as DraftData,
   version: d.version,
   updatedAt: (d as { updatedAt?: Date }).updatedAt?.toISOString() ?? new Date(0).toISOString(),
 });
 
-export async function getDraft(deps: Deps, userId: string, kind: Kind): Promise<DraftView> {
+export async function getDraft(deps: Deps, accountId: string, kind: Kind): Promise<DraftView> {
+  const userId = await draftOwner(deps, accountId);
   const d = await deps.models.Draft.findOne({ userId, kind }).lean<Draft>();
   if (!d) throw new AppError(404, 'NOT_FOUND', '没有保存的草稿');
-  return view(d);
+  return view(deps, d);
 }
 
 const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
 
-export async function saveDraft(deps: Deps, userId: string, kind: Kind, data: DraftData, baseVersion?: number): Promise<DraftView> {
+export async function saveDraft(deps: Deps, accountId: string, kind: Kind, data: DraftData, baseVersion?: number): Promise<DraftView> {
   const { Draft } = deps.models;
+  const userId = await draftOwner(deps, accountId);
+  const sealed = deps.pii.seal(JSON.stringify(data));
   if (baseVersion === undefined) {
     const upsert = () =>
       Draft.findOneAndUpdate(
         { userId, kind },
-        { $set: { data }, $inc: { version: 1 }, $setOnInsert: { userId, kind } },
+        { $set: { sealed }, $inc: { version: 1 }, $setOnInsert: { userId, kind } },
         { upsert: true, returnDocument: 'after' },
       ).lean<Draft>();
     // Two first saves racing: the loser of the insert updates the winner's draft.
     const saved = await upsert().catch((err) => (isDuplicateKey(err) ? upsert() : Promise.reject(err)));
-    return view(saved!);
+    return view(deps, saved!);
   }
   if (baseVersion === 0) {
-    const created = await Draft.create({ userId, kind, data, version: 1 }).catch((err) => {
+    const created = await Draft.create({ userId, kind, sealed, version: 1 }).catch((err) => {
       if (isDuplicateKey(err)) throw staleDraft();
       throw err;
     });
-    return view(created.toObject() as Draft);
+    return view(deps, created.toObject() as Draft);
   }
-  const updated = await Draft.findOneAndUpdate({ userId, kind, version: baseVersion }, { $set: { data }, $inc: { version: 1 } }, { returnDocument: 'after' }).lean<Draft>();
+  const updated = await Draft.findOneAndUpdate({ userId, kind, version: baseVersion }, { $set: { sealed }, $inc: { version: 1 } }, { returnDocument: 'after' }).lean<Draft>();
   if (!updated) throw staleDraft();
-  return view(updated);
+  return view(deps, updated);
 }
 
 const staleDraft = () => new AppError(409, 'DRAFT_STALE', '草稿已在其他设备上更新，请载入最新草稿后再编辑');
 
-export async function deleteDraft(deps: Deps, userId: string, kind: Kind): Promise<void> {
-  await deps.models.Draft.deleteOne({ userId, kind });
+export async function deleteDraft(deps: Deps, accountId: string, kind: Kind): Promise<void> {
+  await deps.models.Draft.deleteOne({ userId: await draftOwner(deps, accountId), kind });
 }
