@@ -38,6 +38,13 @@ const schema = z
     IDENTITY_SECRET_KEY: z.string().optional(),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
     OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+    // An open outbox entry untouched this long is enqueued again: its job may have been lost with Redis or a killed worker.
+    OUTBOX_REQUEUE_MS: z.coerce.number().int().min(500).max(3_600_000).default(60_000),
+    PUSH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(8),
+    PUSH_BACKOFF_MS: z.coerce.number().int().min(10).max(600_000).default(500),
+    // How long a worker holds a job before BullMQ hands it to another (a killed worker's jobs come back after this).
+    PUSH_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+    PLATFORM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
     STATIC_ADMIN_DIR: z.string().optional(),
     STATIC_H5_DIR: z.string().optional(),
     DEMO_STAFF_PASSWORD: z.string().min(8).optional(),
@@ -119,7 +126,15 @@ function build(env: z.infer<typeof schema>) {
       secretId: env.IDENTITY_SECRET_ID ?? 'sandbox-secret-id',
       secretKey: env.IDENTITY_SECRET_KEY ?? 'sandbox-secret-key',
     },
-    worker: { concurrency: env.WORKER_CONCURRENCY, outboxPollMs: env.OUTBOX_POLL_MS },
+    worker: {
+      concurrency: env.WORKER_CONCURRENCY,
+      outboxPollMs: env.OUTBOX_POLL_MS,
+      requeueAfterMs: env.OUTBOX_REQUEUE_MS,
+      maxAttempts: env.PUSH_MAX_ATTEMPTS,
+      backoffMs: env.PUSH_BACKOFF_MS,
+      lockMs: env.PUSH_LOCK_MS,
+    },
+    platformTimeoutMs: env.PLATFORM_TIMEOUT_MS,
     staticDirs: { admin: env.STATIC_ADMIN_DIR, h5: env.STATIC_H5_DIR },
     demoStaffPassword: env.DEMO_STAFF_PASSWORD,
     // Until jurisdiction is resolved from the respondent's region, every case goes to this bureau.

@@ -12,6 +12,7 @@ import { authRoutes } from './modules/auth/auth.routes';
 import { complaintRoutes } from './modules/complaints/complaints.routes';
 import { adminRoutes } from './modules/staff/admin.routes';
 import { subscriptionRoutes } from './modules/notify/subscriptions.routes';
+import { deliveryRoutes } from './modules/notify/deliveries.routes';
 import { catalogRoutes } from './modules/catalog/catalog.routes';
 import { sandboxRoutes } from './modules/sandbox/sandbox.routes';
 
@@ -24,6 +25,7 @@ export function createApi(deps: Deps): Api {
   subscriptionRoutes(api, deps);
   catalogRoutes(api, deps);
   adminRoutes(api, deps);
+  deliveryRoutes(api, deps);
   if (deps.config.sandbox) sandboxRoutes(api, deps);
   return api;
 }

@@ -1,6 +1,7 @@
 import { z } from './zod-zh';
 import { COMPLAINT_STATUSES, CASE_TYPES } from '../complaint/status';
 import { isoDate } from './common';
+import { NOTIFY_STATES } from '../notify/status';
 
 export const complaintCreateBody = z.strictObject({
   respondentName: z.string().trim().min(2, '被投诉方名称至少 2 个字').max(100, '被投诉方名称不超过 100 个字'),
@@ -22,6 +23,8 @@ export const timelineEntry = z.object({
   from: z.string().nullable(),
   to: z.string(),
   note: z.string().optional(),
+  /** Present on steps that send a subscription message: what became of it. */
+  notification: z.object({ status: z.enum(NOTIFY_STATES), label: z.string() }).optional(),
 });
 
 export const complaintSummary = z.object({

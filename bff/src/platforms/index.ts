@@ -33,6 +33,7 @@ export function createPlatforms(config: Config, redis: Redis, key: (...parts: st
     appSecret: config.wechat.appSecret,
     redis,
     keyPrefix: key(''),
+    timeoutMs: config.platformTimeoutMs,
   });
   const alipay = createAlipayClient({
     appId: config.alipay.appId,
@@ -40,6 +41,7 @@ export function createPlatforms(config: Config, redis: Redis, key: (...parts: st
     alipayPublicKey: config.alipay.alipayPublicKey,
     gateway: config.alipay.gateway,
     idField: config.alipay.idField,
+    timeoutMs: config.platformTimeoutMs,
   });
   return {
     wechat: wechatAdapter(wechat),

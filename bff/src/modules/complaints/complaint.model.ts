@@ -24,14 +24,18 @@ const deliverySchema = new Schema(
     userId: { type: String, required: true },
     page: { type: String, required: true },
     data: { type: Schema.Types.Mixed, required: true },
-    status: { type: String, enum: ['pending', 'queued', 'sent', 'skipped', 'rejected', 'dead'], required: true },
+    status: { type: String, enum: ['pending', 'queued', 'sending', 'sent', 'skipped', 'rejected', 'dead'], required: true },
     attempts: { type: Number, default: 0 },
     // Set once the consumer's one-time grant was spent for this entry, so retries do not spend another.
     grantSpent: { type: Boolean, default: false },
     createdAt: { type: Date, required: true },
     queuedAt: { type: Date },
+    // Set when an attempt hands the message to the vendor; an entry left 'sending' may or may not have arrived.
+    sendingAt: { type: Date },
     doneAt: { type: Date },
     error: { type: String },
+    // Times staff sent a dead entry again; part of the queue job id so the new job is not taken for the old one.
+    resends: { type: Number, default: 0 },
   },
   { _id: false },
 );
@@ -62,6 +66,8 @@ const caseSchema = new Schema(
     // Keyed by delivery key so one update can add or settle an entry without positional operators.
     deliveries: { type: Map, of: deliverySchema, default: {} },
     outboxPending: { type: Number, default: 0 },
+    // Entries given up on after every retry, so staff find them without scanning every case.
+    outboxDead: { type: Number, default: 0 },
   },
   { timestamps: true, strict: 'throw' },
 );
@@ -70,6 +76,7 @@ caseSchema.index({ 'owner.userId': 1, idempotencyKey: 1 }, { unique: true });
 caseSchema.index({ 'owner.userId': 1, receivedAt: -1 });
 caseSchema.index({ bureauCode: 1, status: 1, receivedAt: -1 });
 caseSchema.index({ outboxPending: 1 });
+caseSchema.index({ outboxDead: 1 });
 
 export type Case = InferSchemaType<typeof caseSchema>;
 export type Delivery = InferSchemaType<typeof deliverySchema>;

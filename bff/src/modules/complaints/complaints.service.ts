@@ -6,6 +6,7 @@ import { formatCaseNumber, isValidCaseNumber } from '../../../../shared/complain
 import { STATUS_LABELS, type ComplaintStatus, type CaseType } from '../../../../shared/complaint/status';
 import type { ComplaintCreate, ComplaintDetail, ComplaintSummary } from '../../../../shared/api/complaints';
 import type { Case } from './complaint.model';
+import { withNotifications } from '../notify/deliveries.service';
 
 /** Working days to accept or reject a complaint (Order 20, Art 14). */
 export const ACCEPT_WITHIN_WORKING_DAYS = 7;
@@ -112,5 +113,5 @@ export async function getMine(deps: Deps, user: ConsumerRef, number: string): Pr
   if (!isValidCaseNumber(number)) throw new AppError(400, 'CASE_NUMBER_INVALID', '投诉编号有误，请核对后再试');
   const doc = await deps.models.Case.findOne({ number, 'owner.userId': user.id }).lean<CaseDoc>();
   if (!doc) throw new AppError(404, 'NOT_FOUND', '没有找到这件投诉');
-  return toDetail(doc);
+  return withNotifications(toDetail(doc), doc);
 }
