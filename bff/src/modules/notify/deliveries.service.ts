@@ -88,7 +88,7 @@ export async function resend(deps: Deps, staff: StaffSession, key: string) {
       $unset: { [`${path}.error`]: 1, [`${path}.doneAt`]: 1, [`${path}.queuedAt`]: 1, [`${path}.sendingAt`]: 1 },
       $inc: { [`${path}.resends`]: 1, outboxPending: 1, outboxDead: -1 },
     },
-    { returnDocument: 'after', projection: { [path]: 1 } },
+    { returnDocument: 'after' },
   ).lean<CaseDoc>();
   if (!doc) {
     const existing = await deps.models.Case.findOne({ number, ...scopeFilter(staff) }, { [path]: 1 }).lean<CaseDoc>();
@@ -97,5 +97,5 @@ export async function resend(deps: Deps, staff: StaffSession, key: string) {
     throw new AppError(409, 'DELIVERY_NOT_DEAD', '该消息不是发送失败状态，无需重发');
   }
   deps.logger.info({ number, key, staff: staff.staffId }, 'dead delivery resent');
-  return view(entriesOf(doc)[0]);
+  return view((doc.deliveries as unknown as Record<string, Delivery>)[key]);
 }
