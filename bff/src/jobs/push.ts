@@ -44,7 +44,7 @@ export async function relayOnce(
   opts: { after?: string; limit?: number } = {},
 ): Promise<{ moved: number; next?: string }> {
   const { maxAttempts, backoffMs, requeueAfterMs } = deps.config.worker;
-  const limit = opts.limit ?? 200;
+  const limit = opts.limit ?? 100;
   const filter: Record<string, unknown> = { outboxPending: mongoose.trusted({ $gt: 0 }) };
   if (opts.after) filter._id = mongoose.trusted({ $gt: new mongoose.Types.ObjectId(opts.after) });
   const cases = await deps.models.Case.find(filter, { deliveries: 1 }).sort({ _id: 1 }).limit(limit).lean();
@@ -108,6 +108,8 @@ export function startPushWorker(deps: Deps) {
     },
   );
   worker.on('error', (err) => deps.logger.warn({ err: err.message }, 'push worker error'));
+  // Messages name the vendor path and error code only, never the recipient.
+  worker.on('failed', (job, err) => deps.logger.warn({ key: job?.data.key, attempt: job?.attemptsMade, err: err.message }, 'delivery attempt failed'));
 
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
