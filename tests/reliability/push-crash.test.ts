@@ -59,9 +59,10 @@ async function kill(proc: ChildProcess): Promise<void> {
 
 function startWorker(): Promise<ChildProcess> {
   const c = h.deps.config;
+  // Node itself with tsx's loader, not the tsx CLI: a SIGKILL must reach the process that does the work.
   return startProcess(
-    path.join(ROOT, 'node_modules/.bin/tsx'),
-    ['bff/src/worker.ts'],
+    process.execPath,
+    ['--import', 'tsx', 'bff/src/worker.ts'],
     {
       NODE_ENV: 'test',
       MONGODB_URI: c.mongodbUri,
