@@ -7,6 +7,7 @@ import { AdminLayout } from './components/AdminLayout';
 import Login from './pages/Login';
 import Queue from './pages/Queue';
 import CaseDetail from './pages/CaseDetail';
+import DeadLetters from './pages/DeadLetters';
 
 function RequireAuth({ staff, children }: { staff: Staff | null | undefined; children: ReactNode }) {
   const location = useLocation();
@@ -40,6 +41,7 @@ export default function App() {
         >
           <Route path="/cases" element={<Queue />} />
           <Route path="/cases/:number" element={<CaseDetail />} />
+          <Route path="/deliveries" element={<DeadLetters />} />
         </Route>
         <Route path="*" element={<Navigate to="/cases" replace />} />
       </Routes>

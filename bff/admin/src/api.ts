@@ -9,6 +9,7 @@ import type {
   staffView,
 } from '../../../shared/api/admin';
 import type { timelineEntry } from '../../../shared/api/complaints';
+import type { deadLetterItem, deadLetterList } from '../../../shared/api/deliveries';
 import type { ErrorBody } from '../../../shared/api/common';
 import type { ComplaintStatus } from '../../../shared/complaint/status';
 
@@ -19,6 +20,8 @@ export type CaseDetail = z.infer<typeof adminCaseDetail>;
 export type CaseAction = CaseDetail['actions'][number];
 export type TimelineEntry = z.infer<typeof timelineEntry>;
 export type Delivery = z.infer<typeof deliveryView>;
+export type DeadLetter = z.infer<typeof deadLetterItem>;
+export type DeadLetterList = z.infer<typeof deadLetterList>;
 type FieldError = NonNullable<ErrorBody['error']['fields']>[number];
 
 export interface CaseQuery {
@@ -126,5 +129,13 @@ export const api = {
 
   transition(number: string, body: { action: string; reason?: string; version: number }): Promise<CaseDetail> {
     return request<CaseDetail>('POST', `${caseUrl(number)}/transitions`, body);
+  },
+
+  deadLetters(page: number, pageSize: number): Promise<DeadLetterList> {
+    return request<DeadLetterList>('GET', `/admin/deliveries?status=dead&page=${page}&pageSize=${pageSize}`);
+  },
+
+  resendDelivery(key: string): Promise<Delivery> {
+    return request<Delivery>('POST', `/admin/deliveries/${encodeURIComponent(key)}/resend`);
   },
 };
