@@ -44,6 +44,13 @@ const schema = z
     IDENTITY_RESULT_TTL_S: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
     OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+    // An open outbox entry untouched this long is enqueued again: its job may have been lost with Redis or a killed worker.
+    OUTBOX_REQUEUE_MS: z.coerce.number().int().min(500).max(3_600_000).default(60_000),
+    PUSH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(8),
+    PUSH_BACKOFF_MS: z.coerce.number().int().min(10).max(600_000).default(500),
+    // How long a worker holds a job before BullMQ hands it to another (a killed worker's jobs come back after this).
+    PUSH_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+    PLATFORM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
     STATIC_ADMIN_DIR: z.string().optional(),
     STATIC_H5_DIR: z.string().optional(),
     DEMO_STAFF_PASSWORD: z.string().min(8).optional(),
@@ -141,7 +148,15 @@ function build(env: z.infer<typeof schema>) {
       dailyCalls: env.IDENTITY_DAILY_CALLS,
       resultTtlS: env.IDENTITY_RESULT_TTL_S,
     },
-    worker: { concurrency: env.WORKER_CONCURRENCY, outboxPollMs: env.OUTBOX_POLL_MS },
+    worker: {
+      concurrency: env.WORKER_CONCURRENCY,
+      outboxPollMs: env.OUTBOX_POLL_MS,
+      requeueAfterMs: env.OUTBOX_REQUEUE_MS,
+      maxAttempts: env.PUSH_MAX_ATTEMPTS,
+      backoffMs: env.PUSH_BACKOFF_MS,
+      lockMs: env.PUSH_LOCK_MS,
+    },
+    platformTimeoutMs: env.PLATFORM_TIMEOUT_MS,
     staticDirs: { admin: env.STATIC_ADMIN_DIR, h5: env.STATIC_H5_DIR },
     demoStaffPassword: env.DEMO_STAFF_PASSWORD,
     // Until jurisdiction is resolved from the respondent's region, every case goes to this bureau.

@@ -67,6 +67,7 @@ async function main() {
     });
     const testEnv = { MONGODB_URI: mongodbUri, REDIS_URL: redisUrl, ALIPAY_TEST_KEYS: path.join(RUN_DIR, 'sandbox-keys.json') };
     await phase('integration tests', () => jest('integration', testEnv));
+    await phase('reliability tests (killed worker, restarted Redis)', () => jest('reliability', testEnv));
 
     await phase('builds (weapp, alipay, h5, admin)', () =>
       ['weapp', 'alipay', 'h5'].every((type) => run(bin('taro'), ['build', '--type', type], { env: { ...process.env, NODE_ENV: 'production' } }) === 0) &&

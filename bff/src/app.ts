@@ -12,6 +12,7 @@ import { authRoutes } from './modules/auth/auth.routes';
 import { complaintRoutes } from './modules/complaints/complaints.routes';
 import { adminRoutes } from './modules/staff/admin.routes';
 import { subscriptionRoutes } from './modules/notify/subscriptions.routes';
+import { deliveryRoutes } from './modules/notify/deliveries.routes';
 import { catalogRoutes } from './modules/catalog/catalog.routes';
 import { sandboxRoutes } from './modules/sandbox/sandbox.routes';
 import { identityRoutes } from './modules/identity/identity.routes';
@@ -38,6 +39,7 @@ export function createApi(deps: Deps): Api {
   staffRoutes(api, deps);
   auditRoutes(api, deps);
   feedbackRoutes(api, deps);
+  deliveryRoutes(api, deps);
   if (deps.config.sandbox) sandboxRoutes(api, deps);
   return api;
 }

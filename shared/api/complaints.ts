@@ -11,6 +11,7 @@ import {
   JURISDICTION_BASES,
   LIMITS,
 } from '../complaint/intake';
+import { NOTIFY_STATES } from '../notify/status';
 
 const CATEGORY_LEAVES = leafCodes(CATEGORY_TREE);
 const PROBLEM_LEAVES = leafCodes(PROBLEM_TYPE_TREE);
@@ -144,6 +145,8 @@ export const timelineEntry = z.object({
   from: z.string().nullable(),
   to: z.string(),
   note: z.string().optional(),
+  /** Present on steps that send a subscription message: what became of it. */
+  notification: z.object({ status: z.enum(NOTIFY_STATES), label: z.string() }).optional(),
 });
 
 export const jurisdictionView = z.object({

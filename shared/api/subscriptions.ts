@@ -6,7 +6,10 @@ export type SubscribeResult = z.infer<typeof subscribeResult>;
 
 export const subscriptionBody = z.strictObject({
   platform: platformSchema,
-  results: z.record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), subscribeResult),
+  results: z
+    .record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), subscribeResult)
+    // One dialog asks for at most three templates (WeChat tmplIds, Alipay entityIds).
+    .refine((r) => Object.keys(r).length >= 1 && Object.keys(r).length <= 3, '每次订阅 1 至 3 个消息模板'),
 });
 
 export const templatesQuery = z.strictObject({ platform: platformSchema });

@@ -44,31 +44,66 @@ export function formatDate(at: Date): string {
   return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日`;
 }
 
-export function formatValue(type: KeyType, value: string | number | Date): string {
-  if (value instanceof Date) return type === 'date' ? formatDate(value) : formatTime(value);
-  const s = String(value);
+/**
+ * What a value becomes when nothing of it survives its type's rule: the vendor refuses an empty
+ * value too, and a visible placeholder beats a message that never arrives.
+ */
+const PLACEHOLDER: Record<KeyType, string> = {
+  thing: '—',
+  number: '0',
+  letter: 'NA',
+  symbol: '-',
+  character_string: '-',
+  time: '-',
+  date: '-',
+  amount: '¥0',
+  phone_number: '0',
+  car_number: '无',
+  name: '未知',
+  phrase: '无',
+};
+
+/** Digits with at most one decimal point, at most `max` digits in all. */
+function digitsOnly(s: string, max: number): string {
+  const [whole = '', ...rest] = s.replace(/[^0-9.]/g, '').split('.');
+  const int = cut(whole, max);
+  const frac = cut(rest.join(''), max - int.length);
+  if (!int) return frac ? `0.${cut(frac, max - 1)}` : '';
+  return frac ? `${int}.${frac}` : int;
+}
+
+function clean(type: KeyType, s: string): string {
   switch (type) {
     case 'thing':
       return cutWithEllipsis(s, 20);
     case 'number':
-      return cut(s.replace(/[^0-9.]/g, ''), 32);
+      return digitsOnly(s, 32);
     case 'letter':
       return cut(s.replace(/[^A-Za-z]/g, ''), 32);
     case 'symbol':
-      return cut(s.replace(/[A-Za-z0-9\s\p{Script=Han}]/gu, ''), 5);
+      return cut(s.replace(/[^\p{P}\p{S}]/gu, ''), 5);
     case 'character_string':
       return cut(s.replace(/[^\x21-\x7e]/g, ''), 32);
-    case 'phone_number':
-      return cut(s.replace(/[^0-9+\-]/g, ''), 17);
-    case 'car_number':
-      return cut(s.replace(/\s/g, ''), 8);
+    case 'phone_number': {
+      const kept = cut(s.replace(/[^0-9+\-]/g, ''), 17);
+      return /\d/.test(kept) ? kept : '';
+    }
+    case 'car_number': {
+      // Chinese characters only first or last (京A12345, 粤B12345学); a cut keeps the leading part.
+      const list = chars(s.replace(/[^\p{Script=Han}A-Za-z0-9]/gu, ''));
+      return list.filter((c, i) => i === 0 || i === list.length - 1 || /[A-Za-z0-9]/.test(c)).slice(0, 8).join('');
+    }
     case 'amount': {
-      const digits = s.replace(/[^0-9.]/g, '');
-      return `¥${cut(digits, 10)}`;
+      const [whole = '', frac = ''] = s.replace(/[^0-9.]/g, '').split('.');
+      const int = cut(whole || (frac ? '0' : ''), 10);
+      if (!int) return '';
+      const cents = cut(frac, Math.min(2, 10 - int.length));
+      return `¥${int}${cents ? `.${cents}` : ''}`;
     }
     case 'name': {
-      const clean = s.replace(/\s+/g, '');
-      return HAN.test(clean) ? cut(clean, 10) : cut(clean.replace(/[^A-Za-z]/g, ''), 20);
+      const han = s.replace(/[^\p{Script=Han}]/gu, '');
+      if (han) return cut(han, 10);
+      return cut(s.replace(/[^A-Za-z ]/g, '').replace(/\s+/g, ' ').trim(), 20).trim();
     }
     case 'phrase':
       return cut(s.replace(/[^\p{Script=Han}]/gu, ''), 5);
@@ -78,8 +113,13 @@ export function formatValue(type: KeyType, value: string | number | Date): strin
   }
 }
 
+export function formatValue(type: KeyType, value: string | number | Date): string {
+  if (value instanceof Date) return type === 'date' ? formatDate(value) : formatTime(value);
+  return clean(type, String(value)) || PLACEHOLDER[type];
+}
+
 /** Alipay template values: any text, at most 50 characters. */
 export function formatAlipayValue(value: string | number | Date): string {
   if (value instanceof Date) return formatTime(value);
-  return cutWithEllipsis(String(value), 50);
+  return cutWithEllipsis(String(value), 50) || '—';
 }

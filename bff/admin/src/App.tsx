@@ -9,6 +9,7 @@ import Queue from './pages/Queue';
 import CaseDetail from './pages/CaseDetail';
 import StaffPage from './pages/Staff';
 import Audit from './pages/Audit';
+import DeadLetters from './pages/DeadLetters';
 
 function RequireAuth({ staff, children }: { staff: Staff | null | undefined; children: ReactNode }) {
   const location = useLocation();
@@ -44,6 +45,7 @@ export default function App() {
           <Route path="/cases/:number" element={<CaseDetail />} />
           <Route path="/staff" element={<StaffPage />} />
           <Route path="/audit" element={<Audit />} />
+          <Route path="/deliveries" element={<DeadLetters />} />
         </Route>
         <Route path="*" element={<Navigate to="/cases" replace />} />
       </Routes>

@@ -17,6 +17,7 @@ import type {
   PiiField,
 } from '../../../shared/api/admin';
 import type { timelineEntry } from '../../../shared/api/complaints';
+import type { deadLetterItem, deadLetterList } from '../../../shared/api/deliveries';
 import type { ErrorBody } from '../../../shared/api/common';
 import type { CaseType, ComplaintStatus } from '../../../shared/complaint/status';
 
@@ -36,6 +37,8 @@ export type StaffUpdate = z.input<typeof staffUpdateBody>;
 export type AuditList = z.infer<typeof auditList>;
 export type AuditEntry = AuditList['items'][number];
 export type { PiiField };
+export type DeadLetter = z.infer<typeof deadLetterItem>;
+export type DeadLetterList = z.infer<typeof deadLetterList>;
 type FieldError = NonNullable<ErrorBody['error']['fields']>[number];
 
 
@@ -184,5 +187,13 @@ export const api = {
 
   transition(number: string, body: TransitionRequest): Promise<CaseDetail> {
     return request<CaseDetail>('POST', `${caseUrl(number)}/transitions`, body);
+  },
+
+  deadLetters(page: number, pageSize: number): Promise<DeadLetterList> {
+    return request<DeadLetterList>('GET', `/admin/deliveries?status=dead&page=${page}&pageSize=${pageSize}`);
+  },
+
+  resendDelivery(key: string): Promise<Delivery> {
+    return request<Delivery>('POST', `/admin/deliveries/${encodeURIComponent(key)}/resend`);
   },
 };

@@ -63,6 +63,7 @@ export const AUDIT_LABELS: Record<string, string> = {
 export const DELIVERY_STATUS: Record<string, { label: string; color: string }> = {
   pending: { label: '待发送', color: 'default' },
   queued: { label: '发送中', color: 'processing' },
+  sending: { label: '发送中', color: 'processing' },
   sent: { label: '已送达', color: 'success' },
   skipped: { label: '未订阅，未发送', color: 'warning' },
   rejected: { label: '平台拒收', color: 'error' },

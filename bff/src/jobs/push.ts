@@ -1,6 +1,8 @@
 /**
  * The push pipeline: a relay moves outbox entries from cases into a BullMQ queue (the entry key
- * is the job id, so a second relay pass adds nothing), and a worker delivers them.
+ * is the job id, so a second relay pass adds nothing), and a worker delivers them. Redis holds
+ * only the queue: an entry whose job was lost (Redis restarted, worker killed) is still open on
+ * its case and the relay enqueues it again once it has been left alone for requeueAfterMs.
  */
 import { Queue, Worker, type Job } from 'bullmq';
 import IORedis from 'ioredis';
@@ -10,9 +12,6 @@ import type { Delivery } from '../modules/complaints/complaint.model';
 import { deliver } from '../modules/notify/delivery';
 
 const QUEUE = 'deliveries';
-export const MAX_ATTEMPTS = 8;
-/** A queued entry not settled after this long is enqueued again (its job may have been lost with Redis). */
-const REQUEUE_AFTER_MS = 60_000;
 
 interface DeliveryJob {
   caseId: string;
@@ -27,59 +26,107 @@ export function createQueue(deps: Deps, conn = connection(deps)) {
   return new Queue<DeliveryJob>(QUEUE, { connection: conn, prefix: `${deps.config.redisPrefix}bull` });
 }
 
-export async function relayOnce(deps: Deps, queue: Queue<DeliveryJob>, limit = 200): Promise<number> {
-  const cases = await deps.models.Case.find({ outboxPending: mongoose.trusted({ $gt: 0 }) }, { deliveries: 1 })
-    .limit(limit)
-    .lean();
-  const staleBefore = Date.now() - REQUEUE_AFTER_MS;
-  let moved = 0;
+/** A resent entry gets a job id of its own: the old job may still be kept as failed. */
+export const jobIdOf = (e: Pick<Delivery, 'key' | 'resends'>) => (e.resends ? `${e.key}-r${e.resends}` : e.key);
+
+function lastTouched(e: Delivery): number {
+  return Math.max(e.queuedAt?.getTime() ?? 0, e.sendingAt?.getTime() ?? 0);
+}
+
+/**
+ * One relay pass over up to `limit` cases with open entries, after the case id `after` (pages go
+ * round, so a backlog larger than a page is worked through). Returns the entries enqueued and
+ * where the next pass starts.
+ */
+export async function relayOnce(
+  deps: Deps,
+  queue: Queue<DeliveryJob>,
+  opts: { after?: string; limit?: number } = {},
+): Promise<{ moved: number; next?: string }> {
+  const { maxAttempts, backoffMs, requeueAfterMs } = deps.config.worker;
+  const limit = opts.limit ?? 100;
+  const filter: Record<string, unknown> = { outboxPending: mongoose.trusted({ $gt: 0 }) };
+  if (opts.after) filter._id = mongoose.trusted({ $gt: new mongoose.Types.ObjectId(opts.after) });
+  const cases = await deps.models.Case.find(filter, { deliveries: 1 }).sort({ _id: 1 }).limit(limit).lean();
+  const staleBefore = Date.now() - requeueAfterMs;
+  const jobs: Parameters<typeof queue.addBulk>[0] = [];
+  const marks: Parameters<typeof deps.models.Case.bulkWrite>[0] = [];
   for (const c of cases) {
     const entries = Object.values((c.deliveries ?? {}) as unknown as Record<string, Delivery>);
     for (const e of entries) {
-      const due = e.status === 'pending' || (e.status === 'queued' && (e.queuedAt?.getTime() ?? 0) < staleBefore);
-      if (!due) continue;
-      await queue.add(
-        'send',
-        { caseId: String(c._id), key: e.key },
-        {
-          jobId: e.key,
-          attempts: MAX_ATTEMPTS,
-          backoff: { type: 'exponential', delay: 500, jitter: 0.5 },
+      const stale = (e.status === 'queued' || e.status === 'sending') && lastTouched(e) < staleBefore;
+      if (e.status !== 'pending' && !stale) continue;
+      const jobId = jobIdOf(e);
+      if (stale) {
+        // A job that finished without settling the entry (it failed on something other than the
+        // vendor, or stalled too often) would make the add below a no-op.
+        const old = await queue.getJob(jobId);
+        const state = old ? await old.getState() : undefined;
+        if (old && (state === 'failed' || state === 'completed')) await old.remove();
+      }
+      jobs.push({
+        name: 'send',
+        data: { caseId: String(c._id), key: e.key },
+        opts: {
+          jobId,
+          attempts: maxAttempts,
+          backoff: { type: 'exponential', delay: backoffMs, jitter: 0.5 },
           removeOnComplete: { age: 24 * 3600 },
           removeOnFail: { age: 7 * 24 * 3600 },
         },
-      );
-      await deps.models.Case.updateOne(
-        { _id: c._id, [`deliveries.${e.key}.status`]: mongoose.trusted({ $in: ['pending', 'queued'] }) },
-        { $set: { [`deliveries.${e.key}.status`]: 'queued', [`deliveries.${e.key}.queuedAt`]: new Date() } },
-      );
-      moved += 1;
+      });
+      const path = `deliveries.${e.key}`;
+      marks.push({
+        updateOne: {
+          filter: { _id: c._id, [`${path}.status`]: e.status },
+          update: { $set: { [`${path}.status`]: e.status === 'sending' ? 'sending' : 'queued', [`${path}.queuedAt`]: new Date() } },
+        },
+      });
     }
   }
-  return moved;
+  if (jobs.length) {
+    await queue.addBulk(jobs);
+    await deps.models.Case.bulkWrite(marks, { ordered: false });
+  }
+  return { moved: jobs.length, next: cases.length === limit ? String(cases[cases.length - 1]._id) : undefined };
 }
 
 export function startPushWorker(deps: Deps) {
+  const { maxAttempts, concurrency, lockMs, outboxPollMs } = deps.config.worker;
   // BullMQ leaves connections it was given open, so they are closed here.
   const connections = [connection(deps), connection(deps)];
   const queue = createQueue(deps, connections[0]);
   const worker = new Worker<DeliveryJob>(
     QUEUE,
-    async (job: Job<DeliveryJob>) => deliver(deps, job.data.caseId, job.data.key, job.attemptsMade + 1 >= MAX_ATTEMPTS),
-    { connection: connections[1], prefix: `${deps.config.redisPrefix}bull`, concurrency: deps.config.worker.concurrency },
+    async (job: Job<DeliveryJob>) => deliver(deps, job.data.caseId, job.data.key, job.attemptsMade + 1 >= maxAttempts),
+    {
+      connection: connections[1],
+      prefix: `${deps.config.redisPrefix}bull`,
+      concurrency,
+      lockDuration: lockMs,
+      stalledInterval: lockMs,
+    },
   );
   worker.on('error', (err) => deps.logger.warn({ err: err.message }, 'push worker error'));
+  // Messages name the vendor path and error code only, never the recipient.
+  worker.on('failed', (job, err) => deps.logger.warn({ key: job?.data.key, attempt: job?.attemptsMade, err: err.message }, 'delivery attempt failed'));
 
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
+  let after: string | undefined;
   const loop = async () => {
     if (stopped) return;
+    let more = false;
     try {
-      await relayOnce(deps, queue);
+      const pass = await relayOnce(deps, queue, { after });
+      after = pass.next;
+      more = pass.next !== undefined;
     } catch (err) {
+      after = undefined;
       deps.logger.warn({ err: (err as Error).message }, 'outbox relay failed');
     }
-    if (!stopped) timer = setTimeout(loop, deps.config.worker.outboxPollMs);
+    // A full page means a backlog: go on at once instead of waiting for the next poll.
+    if (!stopped) timer = setTimeout(loop, more ? 0 : outboxPollMs);
   };
   void loop();
 
@@ -91,7 +138,7 @@ export function startPushWorker(deps: Deps) {
       clearTimeout(timer);
       await worker.close();
       await queue.close();
-      await Promise.all(connections.map((c) => c.quit()));
+      await Promise.all(connections.map((c) => c.quit().catch(() => undefined)));
     },
   };
 }

@@ -40,6 +40,7 @@ export function createPlatforms(config: Config, redis: Redis, key: (...parts: st
     appSecret: config.wechat.appSecret,
     redis,
     keyPrefix: key(''),
+    timeoutMs: config.platformTimeoutMs,
   });
   const alipay = createAlipayClient({
     appId: config.alipay.appId,
@@ -48,6 +49,7 @@ export function createPlatforms(config: Config, redis: Redis, key: (...parts: st
     gateway: config.alipay.gateway,
     idField: config.alipay.idField,
     aesKey: config.alipay.aesKey,
+    timeoutMs: config.platformTimeoutMs,
   });
   return {
     wechat: wechatAdapter(wechat),

@@ -4,6 +4,9 @@ import { Text, Textarea, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import { getComplaint, getProgress, giveFeedback, messageOf, type ComplaintDetail, type Progress } from '../../services/api';
 import { formatDate, formatTime } from '../../utils/date';
+import NotifyStatus from '../../components/NotifyStatus';
+import SubscribePrompt from '../../components/SubscribePrompt';
+import { CASE_TYPE_LABELS, FINAL_STATUSES } from '@shared/complaint/status';
 import './index.scss';
 
 type Loaded = { state: 'loading' } | { state: 'ready'; detail: ComplaintDetail; progress: Progress } | { state: 'failed'; message: string };
@@ -66,6 +69,8 @@ export default function CasePage() {
 
   const { detail, progress } = loaded;
   const next = progress.nextDeadline;
+  // Each step's subscription message, matched by the step's time (one instant per transition).
+  const notifications = new Map(detail.timeline.map((t) => [t.at, t.notification]));
   return (
     <View className="case-page">
       <View className="card case-head">
@@ -96,14 +101,17 @@ export default function CasePage() {
                 </Text>
                 <Text className="step-time">{formatTime(s.at)}</Text>
                 {s.note && <Text className="step-note">{s.note}</Text>}
+                <NotifyStatus notification={notifications.get(s.at)} />
               </View>
             </View>
           ))}
         </View>
       </View>
 
+      {!FINAL_STATUSES.includes(detail.status) && <SubscribePrompt status={detail.status} type={detail.type} />}
+
       <View className="card">
-        <Text className="section-title">投诉内容</Text>
+        <Text className="section-title">{CASE_TYPE_LABELS[detail.type]}内容</Text>
         <Text className="case-description">{detail.description}</Text>
       </View>
 

@@ -35,6 +35,9 @@ export function AdminLayout() {
             </Link>
           </>
         )}
+        <Link to="/deliveries" style={{ color: 'rgba(255,255,255,0.85)' }}>
+          发送失败消息
+        </Link>
         {staff && (
           <Space size="middle" style={{ marginLeft: 'auto', color: '#fff' }} className="staff-info">
             <span>

@@ -1,17 +1,14 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useLocation, useNavigate, useParams } from 'react-router';
-import { Alert, App, Button, Card, Descriptions, Empty, Image, Result, Skeleton, Space, Table, Tag, Timeline, Typography } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Empty, Image, Result, Skeleton, Space, Tag, Timeline, Typography } from 'antd';
 import type { DescriptionsProps, TimelineProps } from 'antd';
-import type { ColumnsType } from 'antd/es/table';
 import { ArrowLeftOutlined, EyeOutlined, ReloadOutlined } from '@ant-design/icons';
-import { api, ApiError, type CaseAction, type CaseDetail as Case, type Delivery, type PiiField } from '../api';
+import { api, ApiError, type CaseAction, type CaseDetail as Case, type PiiField } from '../api';
 import {
   actionLabel,
   actorLabel,
   CASE_TYPE_LABELS,
   CLOCK_LABELS,
-  DELIVERY_STATUS,
-  EVENT_LABELS,
   PII_LABELS,
   PLATFORM_LABELS,
   STATUS_LABELS,
@@ -31,6 +28,7 @@ import {
   type Demand,
 } from '../../../../shared/complaint/intake';
 import { ReasonModal, type ActionFields } from '../components/ReasonModal';
+import { DeliveryLog } from '../components/DeliveryLog';
 
 const statusText = (s: string) => STATUS_LABELS[s as ComplaintStatus] ?? s;
 
@@ -107,27 +105,6 @@ function EvidenceList({ items }: { items: Evidence[] }) {
     </Space>
   );
 }
-
-const deliveryColumns: ColumnsType<Delivery> = [
-  { title: '时间', dataIndex: 'at', width: 150, render: formatTime },
-  { title: '通知', dataIndex: 'event', render: (e: string) => EVENT_LABELS[e] ?? e },
-  { title: '平台', dataIndex: 'platform', width: 80, render: (p: string) => PLATFORM_LABELS[p] ?? p },
-  {
-    title: '结果',
-    dataIndex: 'status',
-    width: 140,
-    render: (s: string) => {
-      const view = DELIVERY_STATUS[s] ?? { label: s, color: 'default' };
-      return (
-        <Tag color={view.color} className={`delivery-${s}`}>
-          {view.label}
-        </Tag>
-      );
-    },
-  },
-  { title: '尝试次数', dataIndex: 'attempts', width: 90 },
-  { title: '说明', dataIndex: 'error', render: (e?: string) => e ?? '—' },
-];
 
 export default function CaseDetail() {
   const { number = '' } = useParams();
@@ -417,14 +394,7 @@ export default function CaseDetail() {
         {timeline.length ? <Timeline items={timeline} titleSpan={4} /> : <Empty description="暂无记录" />}
       </Card>
       <Card title="消息推送记录">
-        <Table<Delivery>
-          rowKey="key"
-          size="small"
-          columns={deliveryColumns}
-          dataSource={c.deliveries}
-          pagination={false}
-          locale={{ emptyText: '暂无推送记录' }}
-        />
+        <DeliveryLog deliveries={c.deliveries} />
       </Card>
       <ReasonModal
         action={askReason}

@@ -25,14 +25,18 @@ const deliverySchema = new Schema(
     userId: { type: String, required: true },
     page: { type: String, required: true },
     data: { type: Schema.Types.Mixed, required: true },
-    status: { type: String, enum: ['pending', 'queued', 'sent', 'skipped', 'rejected', 'dead'], required: true },
+    status: { type: String, enum: ['pending', 'queued', 'sending', 'sent', 'skipped', 'rejected', 'dead'], required: true },
     attempts: { type: Number, default: 0 },
     // Set once the consumer's one-time grant was spent for this entry, so retries do not spend another.
     grantSpent: { type: Boolean, default: false },
     createdAt: { type: Date, required: true },
     queuedAt: { type: Date },
+    // Set when an attempt hands the message to the vendor; an entry left 'sending' may or may not have arrived.
+    sendingAt: { type: Date },
     doneAt: { type: Date },
     error: { type: String },
+    // Times staff sent a dead entry again; part of the queue job id so the new job is not taken for the old one.
+    resends: { type: Number, default: 0 },
   },
   { _id: false },
 );
@@ -171,6 +175,8 @@ const caseSchema = new Schema(
     deadlineState: { type: String, enum: ['none', 'ok', 'due_soon', 'overdue'] },
     dueOn: { type: String },
     feedback: { type: feedbackSchema },
+    // Entries given up on after every retry, so staff find them without scanning every case.
+    outboxDead: { type: Number, default: 0 },
   },
   { timestamps: true, strict: 'throw' },
 );
@@ -183,6 +189,7 @@ caseSchema.index({ 'owner.userId': 1, 'respondent.nameKey': 1 });
 caseSchema.index({ 'respondent.name': 1 });
 caseSchema.index({ 'evidence.fileId': 1 });
 caseSchema.index({ status: 1, dueOn: 1 });
+caseSchema.index({ outboxDead: 1 });
 
 export type Case = InferSchemaType<typeof caseSchema>;
 export type Delivery = InferSchemaType<typeof deliverySchema>;

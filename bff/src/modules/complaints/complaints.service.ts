@@ -24,6 +24,7 @@ import { recommendBureau } from '../regions/regions.service';
 import { ownedEvidence } from '../evidence/evidence.service';
 import { checkContent } from '../content/content.service';
 import { deleteDraft } from '../drafts/drafts.service';
+import { withNotifications } from '../notify/deliveries.service';
 
 /** States in which a case is still being worked, so a second one against the same respondent is a duplicate. */
 export const OPEN_STATUSES: readonly ComplaintStatus[] = ['submitted', 'accepted', 'mediating'];
@@ -316,7 +317,7 @@ export async function getMine(deps: Deps, user: ConsumerRef, number: string): Pr
   if (!isValidCaseNumber(number)) throw new AppError(400, 'CASE_NUMBER_INVALID', '投诉编号有误，请核对后再试');
   const doc = await deps.models.Case.findOne({ number, 'owner.userId': mongoose.trusted({ $in: await linkedUserIds(deps, user.id) }) }).lean<CaseDoc>();
   if (!doc) throw new AppError(404, 'NOT_FOUND', '没有找到这件投诉');
-  return toDetail(doc);
+  return withNotifications(toDetail(doc), doc);
 }
 
 /** Withdraws my complaint before it is closed: the workflow's 'withdraw' edge, under a version precondition. */

@@ -1,6 +1,12 @@
 /**
  * Sends one outbox entry and records its outcome on the case. Safe to run again for the same
  * entry: a recorded outcome is never sent twice, an unrecorded one is sent again.
+ *
+ * Delivery is at-least-once. Neither vendor takes an idempotency key for subscription messages,
+ * so the one moment that can repeat a message is a crash after the vendor accepted it and before
+ * the outcome was written (one HTTP answer and one database write). Such an entry is left in
+ * 'sending' and the next attempt sends it again: a repeat is preferred to a lost message, and a
+ * one-time grant the first send used up makes WeChat refuse the repeat with 43101.
  */
 import mongoose from 'mongoose';
 import type { Deps } from '../../context';
@@ -9,7 +15,7 @@ import type { Delivery } from '../complaints/complaint.model';
 import { refundGrant, spendGrant } from './subscriptions.service';
 
 export type DeliveryStatus = 'sent' | 'skipped' | 'rejected' | 'dead';
-const OPEN = ['pending', 'queued'];
+export const OPEN_STATUSES = ['pending', 'queued', 'sending'];
 
 async function loadEntry(deps: Deps, caseId: string, key: string): Promise<Delivery | undefined> {
   const doc = await deps.models.Case.findById(caseId, { [`deliveries.${key}`]: 1 }).lean();
@@ -20,29 +26,38 @@ async function loadEntry(deps: Deps, caseId: string, key: string): Promise<Deliv
 async function record(deps: Deps, caseId: string, key: string, status: DeliveryStatus, error?: string): Promise<void> {
   const path = `deliveries.${key}`;
   await deps.models.Case.updateOne(
-    { _id: caseId, [`${path}.status`]: mongoose.trusted({ $in: OPEN }) },
+    { _id: caseId, [`${path}.status`]: mongoose.trusted({ $in: OPEN_STATUSES }) },
     {
       $set: { [`${path}.status`]: status, [`${path}.doneAt`]: new Date(), ...(error ? { [`${path}.error`]: error } : {}) },
-      $inc: { outboxPending: -1 },
+      // A message delivered after retries carries no error from the attempts before.
+      ...(error ? {} : { $unset: { [`${path}.error`]: 1 } }),
+      $inc: { outboxPending: -1, ...(status === 'dead' ? { outboxDead: 1 } : {}) },
     },
   );
 }
 
 /**
  * @param finalAttempt when true a transient failure is recorded as dead instead of thrown.
- * @returns the recorded status, or undefined when a transient failure should be retried.
+ * @returns the recorded status, or 'already' when the entry was settled before; throws TransientError to be retried.
  */
 export async function deliver(deps: Deps, caseId: string, key: string, finalAttempt: boolean): Promise<DeliveryStatus | 'already'> {
   const entry = await loadEntry(deps, caseId, key);
-  if (!entry || !OPEN.includes(entry.status)) return 'already';
+  if (!entry || !OPEN_STATUSES.includes(entry.status)) return 'already';
 
-  await deps.models.Case.updateOne({ _id: caseId }, { $inc: { [`deliveries.${key}.attempts`]: 1 } });
-  if (!entry.grantSpent) {
-    if (!(await spendGrant(deps, entry.userId, entry.platform, entry.templateId))) {
-      await record(deps, caseId, key, 'skipped', 'NOT_SUBSCRIBED');
-      return 'skipped';
-    }
-    await deps.models.Case.updateOne({ _id: caseId }, { $set: { [`deliveries.${key}.grantSpent`]: true } });
+  const path = `deliveries.${key}`;
+  // The grant is marked spent in the same write that claims the attempt, before it is spent: a crash
+  // in between leaves our count one too high (the vendor still answers 43101), never a message lost.
+  const claim = await deps.models.Case.updateOne(
+    { _id: caseId, [`${path}.status`]: mongoose.trusted({ $in: OPEN_STATUSES }) },
+    {
+      $set: { [`${path}.status`]: 'sending', [`${path}.sendingAt`]: new Date(), [`${path}.grantSpent`]: true },
+      $inc: { [`${path}.attempts`]: 1 },
+    },
+  );
+  if (claim.modifiedCount === 0) return 'already';
+  if (!entry.grantSpent && !(await spendGrant(deps, entry.userId, entry.platform, entry.templateId))) {
+    await record(deps, caseId, key, 'skipped', 'NOT_SUBSCRIBED');
+    return 'skipped';
   }
 
   const adapter = deps.platforms[entry.platform as 'wechat' | 'alipay'];
@@ -65,7 +80,14 @@ export async function deliver(deps: Deps, caseId: string, key: string, finalAtte
     return outcome.status;
   } catch (err) {
     if (!(err instanceof TransientError)) throw err;
-    if (!finalAttempt) throw err;
+    if (!finalAttempt) {
+      // Back to the queue while the retry waits, so only a send in flight stays 'sending'.
+      await deps.models.Case.updateOne(
+        { _id: caseId, [`${path}.status`]: 'sending' },
+        { $set: { [`${path}.status`]: 'queued', [`${path}.queuedAt`]: new Date(), [`${path}.error`]: err.message.slice(0, 300) } },
+      );
+      throw err;
+    }
     await refundGrant(deps, entry.userId, entry.platform, entry.templateId);
     await record(deps, caseId, key, 'dead', err.message.slice(0, 300));
     return 'dead';
