@@ -38,7 +38,6 @@ async function pushRun(procs, { mongodbUri, redisUrl, keys, sandbox }) {
     LOG_LEVEL: 'warn',
     REDIS_PREFIX: `benchpush${Date.now()}:`,
     WORKER_CONCURRENCY: String(PUSH_CONCURRENCY),
-    OUTBOX_POLL_MS: '200',
   };
   await control(sandbox.urls.wechat, '/reset', {});
   log(`push: seeding ${PUSH_N} status changes for ${PUSH_USERS} consumers`);

@@ -50,7 +50,7 @@ export async function relayOnce(
   const cases = await deps.models.Case.find(filter, { deliveries: 1 }).sort({ _id: 1 }).limit(limit).lean();
   const staleBefore = Date.now() - requeueAfterMs;
   const jobs: Parameters<typeof queue.addBulk>[0] = [];
-  const marks: Parameters<typeof deps.models.Case.bulkWrite>[0] = [];
+  const marks: Array<{ filter: Record<string, unknown>; update: Record<string, unknown> }> = [];
   for (const c of cases) {
     const entries = Object.values((c.deliveries ?? {}) as unknown as Record<string, Delivery>);
     for (const e of entries) {
@@ -77,17 +77,14 @@ export async function relayOnce(
       });
       const path = `deliveries.${e.key}`;
       marks.push({
-        updateOne: {
-          filter: { _id: c._id, [`${path}.status`]: e.status },
-          update: { $set: { [`${path}.status`]: e.status === 'sending' ? 'sending' : 'queued', [`${path}.queuedAt`]: new Date() } },
-        },
+        filter: { _id: c._id, [`${path}.status`]: e.status },
+        update: { $set: { [`${path}.status`]: e.status === 'sending' ? 'sending' : 'queued', [`${path}.queuedAt`]: new Date() } },
       });
     }
   }
-  if (jobs.length) {
-    await queue.addBulk(jobs);
-    await deps.models.Case.bulkWrite(marks, { ordered: false });
-  }
+  if (jobs.length) await queue.addBulk(jobs);
+  // One update per entry: FerretDB v1 on SQLite can stall on large bulk writes under concurrent reads.
+  for (const m of marks) await deps.models.Case.updateOne(m.filter, m.update);
   return { moved: jobs.length, next: cases.length === limit ? String(cases[cases.length - 1]._id) : undefined };
 }
 
@@ -120,12 +117,12 @@ export function startPushWorker(deps: Deps) {
     try {
       const pass = await relayOnce(deps, queue, { after });
       after = pass.next;
-      more = pass.next !== undefined;
+      more = pass.next !== undefined && pass.moved > 0;
     } catch (err) {
       after = undefined;
       deps.logger.warn({ err: (err as Error).message }, 'outbox relay failed');
     }
-    // A full page means a backlog: go on at once instead of waiting for the next poll.
+    // A full page that moved entries means a backlog: go on at once instead of waiting for the next poll.
     if (!stopped) timer = setTimeout(loop, more ? 0 : outboxPollMs);
   };
   void loop();
