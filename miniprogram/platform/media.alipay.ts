@@ -16,3 +16,10 @@ export async function chooseEvidence(kind: 'image' | 'video', count: number): Pr
     throw err;
   }
 }
+
+/** Alipay mini programs offer no document picker; photos and videos only. */
+export const CAN_PICK_DOCUMENTS = false;
+
+export async function chooseDocuments(): Promise<PickedFile[]> {
+  return [];
+}

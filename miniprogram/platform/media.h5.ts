@@ -16,3 +16,27 @@ export async function chooseEvidence(kind: 'image' | 'video', count: number): Pr
     throw err;
   }
 }
+
+export const CAN_PICK_DOCUMENTS = true;
+
+/** The browser's file dialog for PDF files; the object URLs upload like the image picker's. */
+export function chooseDocuments(count: number): Promise<PickedFile[]> {
+  return new Promise((resolve) => {
+    const input = document.createElement('input');
+    input.type = 'file';
+    input.accept = 'application/pdf,.pdf';
+    input.multiple = count > 1;
+    input.style.display = 'none';
+    input.addEventListener('change', () => {
+      const files = Array.from(input.files ?? []).slice(0, count);
+      input.remove();
+      resolve(files.map((f) => ({ path: URL.createObjectURL(f), size: f.size, kind: 'pdf' as const })));
+    });
+    input.addEventListener('cancel', () => {
+      input.remove();
+      resolve([]);
+    });
+    document.body.appendChild(input);
+    input.click();
+  });
+}

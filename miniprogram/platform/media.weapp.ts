@@ -12,3 +12,16 @@ export async function chooseEvidence(kind: 'image' | 'video', count: number): Pr
     throw err;
   }
 }
+
+export const CAN_PICK_DOCUMENTS = true;
+
+/** WeChat picks documents from a chat (wx.chooseMessageFile), the usual place a receipt or contract arrives. */
+export async function chooseDocuments(count: number): Promise<PickedFile[]> {
+  try {
+    const res = await Taro.chooseMessageFile({ count, type: 'file', extension: ['pdf'] });
+    return res.tempFiles.map((f) => ({ path: f.path, size: f.size, kind: 'pdf' as const }));
+  } catch (err) {
+    if (cancelled(err)) return [];
+    throw err;
+  }
+}

@@ -26,5 +26,5 @@ export const PHONE_DENIED = '未授权手机号，可稍后在“我的”页面
 export interface PickedFile {
   path: string;
   size: number;
-  kind: 'image' | 'video';
+  kind: 'image' | 'video' | 'pdf';
 }

@@ -127,14 +127,15 @@ export function deleteDraft(kind: DraftView['kind']): Promise<void> {
 }
 
 /** Sends one local file (a path from the platform's chooser) as multipart field "file". */
-export async function uploadEvidence(filePath: string, fileType: 'image' | 'video'): Promise<UploadReply> {
+export async function uploadEvidence(filePath: string, kind: 'image' | 'video' | 'pdf'): Promise<UploadReply> {
+  // Alipay needs to know the kind of file (it only picks photos and videos); the BFF decides the type from the bytes anyway.
+  const fileType = kind === 'pdf' ? undefined : kind;
   const upload = async (token: string) => {
     const res = await Taro.uploadFile({
       url: `${API_BASE}/api/v1/uploads`,
       filePath,
       name: 'file',
-      // Alipay needs to know the kind of file; the BFF decides the type from the bytes anyway.
-      fileType,
+      ...(fileType ? { fileType } : {}),
       header: { Authorization: `Bearer ${token}` },
     } as Taro.uploadFile.Option);
     const data = typeof res.data === 'string' && res.data ? JSON.parse(res.data) : res.data;

@@ -15,10 +15,14 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR
 
 let browser: Browser;
 let image: string;
+let invoice: string;
 beforeAll(async () => {
   browser = await launch();
-  image = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'intake-e2e-')), 'receipt.png');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'intake-e2e-'));
+  image = path.join(dir, 'receipt.png');
   fs.writeFileSync(image, PNG);
+  invoice = path.join(dir, 'invoice.pdf');
+  fs.writeFileSync(invoice, '%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 });
 afterAll(() => browser?.close());
 
@@ -31,7 +35,7 @@ async function consumerPage(identity: string, page = 'complaint-new'): Promise<P
   return p;
 }
 
-test('a verified consumer fills every step, uploads an image, submits and sees the number and deadline', async () => {
+test('a verified consumer fills every step, uploads an image and a PDF, submits and sees the number and deadline', async () => {
   const identity = `e2e-intake-${Date.now().toString(36)}`;
   const page = await consumerPage(identity);
   await markVerified(identity);
@@ -39,11 +43,12 @@ test('a verified consumer fills every step, uploads an image, submits and sees t
     respondent: `端到端电器店${Date.now().toString(36).slice(-4)}`,
     description: '在该店购买的电饭煲使用一周后无法加热，商家拒绝退换，要求退货退款。',
     images: [image],
+    documents: [invoice],
     onStep: (name) => page.screenshot({ path: shot(`intake-${name}`), fullPage: true }).then(() => undefined),
   });
 
   expect(await page.locator('.recommendation').innerText()).toContain('北京市朝阳区市场监督管理局');
-  expect(await page.locator('.review').innerText()).toContain('1 个文件');
+  expect(await page.locator('.review').innerText()).toContain('2 个文件');
   await page.screenshot({ path: shot('intake-review'), fullPage: true });
   await page.locator('.btn-submit').click();
 

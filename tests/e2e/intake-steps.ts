@@ -35,6 +35,8 @@ export interface ComplaintInput {
   description: string;
   /** Files to attach as image evidence. */
   images?: string[];
+  /** Files to attach as PDF evidence. */
+  documents?: string[];
   /** Called after each step is filled, e.g. for a screenshot. */
   onStep?: (name: string) => Promise<void>;
 }
@@ -71,6 +73,12 @@ export async function fillComplaint(page: Page, input: ComplaintInput): Promise<
     await page.locator('.btn-add-image').click();
     await (await chooser).setFiles(image);
     await page.locator('.evidence-item').nth((input.images ?? []).indexOf(image)).waitFor({ timeout: 15_000 });
+  }
+  for (const [i, document] of (input.documents ?? []).entries()) {
+    const chooser = page.waitForEvent('filechooser');
+    await page.locator('.btn-add-pdf').click();
+    await (await chooser).setFiles(document);
+    await page.locator('.evidence-item').nth((input.images ?? []).length + i).waitFor({ timeout: 15_000 });
   }
   await step('evidence');
   await page.locator('.btn-next').click();

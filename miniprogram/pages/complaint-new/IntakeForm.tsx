@@ -34,7 +34,7 @@ import {
   type CaseCreated,
   type JurisdictionRecommendation,
 } from '../../services/api';
-import { chooseEvidence } from '../../platform/media';
+import { CAN_PICK_DOCUMENTS, chooseDocuments, chooseEvidence } from '../../platform/media';
 import Chips from '../../components/Chips';
 import RegionPicker from '../../components/RegionPicker';
 import { newIdempotencyKey } from '../../utils/idempotency';
@@ -182,11 +182,11 @@ export default function IntakeForm({ kind }: { kind: IntakeKind }) {
     setCreated(null);
   };
 
-  const addEvidence = async (mediaKind: 'image' | 'video') => {
+  const addEvidence = async (mediaKind: 'image' | 'video' | 'pdf') => {
     const room = LIMITS.evidencePerCase - form.evidence.length;
     if (room <= 0 || uploading) return;
     setFormError('');
-    const picked = await chooseEvidence(mediaKind, room).catch((err: unknown) => {
+    const picked = await (mediaKind === 'pdf' ? chooseDocuments(room) : chooseEvidence(mediaKind, room)).catch((err: unknown) => {
       setFormError(messageOf(err));
       return [];
     });
@@ -492,6 +492,11 @@ export default function IntakeForm({ kind }: { kind: IntakeKind }) {
             <Button className="btn-add-video" size="small" disabled={uploading || form.evidence.length >= LIMITS.evidencePerCase} onClick={() => addEvidence('video')}>
               添加视频
             </Button>
+            {CAN_PICK_DOCUMENTS && (
+              <Button className="btn-add-pdf" size="small" disabled={uploading || form.evidence.length >= LIMITS.evidencePerCase} onClick={() => addEvidence('pdf')}>
+                添加 PDF
+              </Button>
+            )}
           </View>
         </View>
       )}
