@@ -85,14 +85,19 @@ export default function IntakeForm({ kind }: { kind: IntakeKind }) {
   const noun = kind === 'complaint' ? '投诉' : '举报';
   const party = kind === 'complaint' ? '被投诉方' : '被举报方';
 
-  // Again on every show: the consumer may come back from the 实名认证 page.
-  useDidShow(() => {
+  const checkComplainant = () => {
     if (kind !== 'complaint') return;
     loadProfile().then(
       ({ user, profile }) => setComplainant({ verified: user.verified, name: profile.identity?.name }),
       () => undefined,
     );
-  });
+  };
+  // Again on every show (the consumer may come back from the 实名认证 page), and on each step
+  // while still unverified (verification may have finished on another device).
+  useDidShow(checkComplainant);
+  useEffect(() => {
+    if (complainant && !complainant.verified) checkComplainant();
+  }, [form.step]);
 
   // Resume a draft saved on any device of this account.
   useEffect(() => {
@@ -472,7 +477,8 @@ export default function IntakeForm({ kind }: { kind: IntakeKind }) {
       {step.key === 'evidence' && (
         <View className="card">
           <Text className="hint">
-            可上传照片、视频（如发票、聊天记录截图、商品照片），最多 {LIMITS.evidencePerCase} 个。图片不超过 10 MB，视频不超过 50 MB。
+            可上传照片、视频{CAN_PICK_DOCUMENTS ? '、PDF 文件' : ''}（如发票、合同、聊天记录截图、商品照片），最多 {LIMITS.evidencePerCase} 个。图片不超过 10 MB，视频不超过 50 MB
+            {CAN_PICK_DOCUMENTS ? '，PDF 不超过 20 MB' : ''}。
           </Text>
           <View className="evidence-list">
             {form.evidence.map((e, i) => (
