@@ -241,6 +241,22 @@ export default function IntakeForm({ kind }: { kind: IntakeKind }) {
   const problems = findNode(PROBLEM_TYPE_TREE, b.nature)?.children ?? [];
   const bases: JurisdictionBasis[] = ['place_of_business', 'domicile', ...((kind === 'complaint' ? b.channel === 'online_platform' : Boolean(r.platform.name)) ? (['platform_domicile'] as const) : [])];
 
+  // The complainant's (or a real-name reporter's) phone and address: the same fields in both forms.
+  const contactFields = (
+    <>
+      <View className="field field-phone">
+        <Text className="field-label">手机号码</Text>
+        <Input type="digit" value={form.consumer.phone} placeholder="11 位手机号" maxLength={11} onChange={(phone) => setConsumer({ phone })} />
+        <FieldError errors={errors} path="consumer.phone" />
+      </View>
+      <View className="field field-consumer-address">
+        <Text className="field-label">联系地址</Text>
+        <Input value={form.consumer.address} placeholder="便于承办部门联系您" maxLength={LIMITS.address.max} onChange={(address) => setConsumer({ address })} />
+        <FieldError errors={errors} path="consumer.address" />
+      </View>
+    </>
+  );
+
   const platformFields = (
     <View className="field field-platform">
       <Text className="field-label">网络平台</Text>
@@ -346,16 +362,7 @@ export default function IntakeForm({ kind }: { kind: IntakeKind }) {
       {step.key === 'consumer' && (
         <View className="card">
           <Text className="hint">投诉人姓名和身份证号取自您的实名认证信息，仅向承办部门展示。</Text>
-          <View className="field field-phone">
-            <Text className="field-label">手机号码</Text>
-            <Input type="digit" value={form.consumer.phone} placeholder="11 位手机号" maxLength={11} onChange={(phone) => setConsumer({ phone })} />
-            <FieldError errors={errors} path="consumer.phone" />
-          </View>
-          <View className="field field-consumer-address">
-            <Text className="field-label">联系地址</Text>
-            <Input value={form.consumer.address} placeholder="便于承办部门联系您" maxLength={LIMITS.address.max} onChange={(address) => setConsumer({ address })} />
-            <FieldError errors={errors} path="consumer.address" />
-          </View>
+          {contactFields}
         </View>
       )}
 
@@ -458,18 +465,7 @@ export default function IntakeForm({ kind }: { kind: IntakeKind }) {
             <Text className="hint">实名举报可获知是否立案；举报人信息依法保密。</Text>
           </View>
           {!form.anonymous && (
-            <>
-              <View className="field field-phone">
-                <Text className="field-label">手机号码</Text>
-                <Input type="digit" value={form.consumer.phone} placeholder="11 位手机号" maxLength={11} onChange={(phone) => setConsumer({ phone })} />
-                <FieldError errors={errors} path="consumer.phone" />
-              </View>
-              <View className="field field-consumer-address">
-                <Text className="field-label">联系地址</Text>
-                <Input value={form.consumer.address} placeholder="便于承办部门联系您" maxLength={LIMITS.address.max} onChange={(address) => setConsumer({ address })} />
-                <FieldError errors={errors} path="consumer.address" />
-              </View>
-            </>
+            contactFields
           )}
         </View>
       )}

@@ -1,39 +1,19 @@
 /** Messages given up on after every retry, in the staff member's scope, with a resend for each. */
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Alert, App, Button, Card, Pagination, Space, Typography } from 'antd';
 import { ReloadOutlined } from '@ant-design/icons';
 import { api, type DeadLetterList } from '../api';
 import { DeliveryLog } from '../components/DeliveryLog';
+import { useLoad } from '../useLoad';
 
 const PAGE_SIZE = 20;
 
 export default function DeadLetters() {
   const { message } = App.useApp();
   const [page, setPage] = useState(1);
-  const [data, setData] = useState<DeadLetterList>();
-  const [error, setError] = useState<string>();
-  const [loading, setLoading] = useState(false);
   const [reloads, setReloads] = useState(0);
   const [resending, setResending] = useState<string>();
-
-  useEffect(() => {
-    let current = true;
-    setLoading(true);
-    api
-      .deadLetters(page, PAGE_SIZE)
-      .then(
-        (list) => {
-          if (!current) return;
-          setData(list);
-          setError(undefined);
-        },
-        (err: Error) => current && setError(err.message),
-      )
-      .finally(() => current && setLoading(false));
-    return () => {
-      current = false;
-    };
-  }, [page, reloads]);
+  const { data, error, loading } = useLoad<DeadLetterList>(() => api.deadLetters(page, PAGE_SIZE), [page, reloads]);
 
   async function resend(key: string) {
     setResending(key);

@@ -10,6 +10,7 @@ import { formatTime } from '../format';
 import { CATEGORY_TREE, PROBLEM_TYPE_TREE, type CategoryNode } from '../../../../shared/complaint/categories';
 import { StatusTag } from '../components/StatusTag';
 import { DeadlineBadge, runningDeadline } from '../components/DeadlineBadge';
+import { useLoad } from '../useLoad';
 
 interface TreeOption {
   title: string;
@@ -71,30 +72,9 @@ export default function Queue() {
   const query = queryFrom(params);
   const key = params.toString();
 
-  const [data, setData] = useState<CaseList>();
   const [dashboard, setDashboard] = useState<Dashboard>();
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string>();
   const [reloads, setReloads] = useState(0);
-
-  useEffect(() => {
-    let current = true;
-    setLoading(true);
-    api
-      .listCases(queryFrom(new URLSearchParams(key)))
-      .then(
-        (list) => {
-          if (!current) return;
-          setData(list);
-          setError(undefined);
-        },
-        (err: Error) => current && setError(err.message),
-      )
-      .finally(() => current && setLoading(false));
-    return () => {
-      current = false;
-    };
-  }, [key, reloads]);
+  const { data, error, loading } = useLoad<CaseList>(() => api.listCases(queryFrom(new URLSearchParams(key))), [key, reloads]);
 
   useEffect(() => {
     api.dashboard().then(setDashboard, () => undefined);
