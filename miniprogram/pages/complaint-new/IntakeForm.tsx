@@ -464,9 +464,7 @@ export default function IntakeForm({ kind }: { kind: IntakeKind }) {
             />
             <Text className="hint">实名举报可获知是否立案；举报人信息依法保密。</Text>
           </View>
-          {!form.anonymous && (
-            contactFields
-          )}
+          {!form.anonymous && contactFields}
         </View>
       )}
 
