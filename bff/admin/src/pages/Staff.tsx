@@ -125,7 +125,9 @@ function StaffTab({ bureaus }: { bureaus: Bureau[] }) {
 function BureauTab({ bureaus, reload }: { bureaus: Bureau[]; reload: () => void }) {
   const { message } = App.useApp();
   const [creating, setCreating] = useState(false);
+  const [keyword, setKeyword] = useState('');
   const [form] = Form.useForm<Bureau>();
+  const shown = keyword ? bureaus.filter((b) => b.code.includes(keyword) || b.regionCode.startsWith(keyword) || b.name.includes(keyword)) : bureaus;
 
   async function create() {
     const values = await form.validateFields().catch(() => undefined);
@@ -162,10 +164,13 @@ function BureauTab({ bureaus, reload }: { bureaus: Bureau[]; reload: () => void 
   ];
   return (
     <>
-      <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)} style={{ marginBottom: 16 }}>
-        新增机构
-      </Button>
-      <Table rowKey="code" columns={columns} dataSource={bureaus} pagination={{ pageSize: 50 }} />
+      <Space style={{ marginBottom: 16 }}>
+        <Button type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>
+          新增机构
+        </Button>
+        <Input.Search className="bureau-search" allowClear placeholder="按代码、区划或名称查找" onSearch={(v) => setKeyword(v.trim())} style={{ width: 280 }} />
+      </Space>
+      <Table rowKey="code" columns={columns} dataSource={shown} pagination={{ pageSize: 50, showTotal: (n) => `共 ${n} 个机构` }} />
       <Modal open={creating} title="新增机构" okText="保存" onOk={create} onCancel={() => setCreating(false)} destroyOnHidden>
         <Form form={form} layout="vertical" preserve={false}>
           <Form.Item name="code" label="机构代码" rules={[{ required: true, pattern: /^\d{6,12}$/, message: '机构代码应为 6 到 12 位数字' }]}>
