@@ -20,6 +20,7 @@ import { regionRoutes } from './modules/regions/regions.routes';
 import { evidenceRoutes } from './modules/evidence/evidence.routes';
 import { draftRoutes } from './modules/drafts/drafts.routes';
 import { staffRoutes } from './modules/staff/staff.routes';
+import { insightRoutes } from './modules/insight/insight.routes';
 import { auditRoutes } from './modules/audit/audit.routes';
 import { feedbackRoutes } from './modules/handling/feedback.routes';
 
@@ -37,6 +38,7 @@ export function createApi(deps: Deps): Api {
   adminRoutes(api, deps);
   identityRoutes(api, deps);
   staffRoutes(api, deps);
+  insightRoutes(api, deps);
   auditRoutes(api, deps);
   feedbackRoutes(api, deps);
   deliveryRoutes(api, deps);

@@ -27,6 +27,8 @@ export const staffSessionReply = z.object({ staff: staffView, csrfToken: z.strin
 
 const bureauCode = z.string().regex(/^\d{6,12}$/, '机构代码应为 6 到 12 位数字');
 const regionCode = z.string().regex(/^\d{2,12}$/, '区划代码应为数字');
+/** A supervisor's region: a province, a city or a county (2, 4 or 6 digits of GB/T 2260). */
+const regionPrefix = z.string().regex(/^(\d{2}|\d{4}|\d{6})$/, '辖区应为省、市或区县的区划代码（2、4 或 6 位）');
 /** A real calendar date, not only the YYYY-MM-DD shape. */
 const calendarDate = isoDate.refine((d) => {
   const t = new Date(`${d}T00:00:00Z`);
@@ -189,21 +191,21 @@ export const staffCreateBody = z.strictObject({
   displayName: z.string().trim().min(2, '姓名至少 2 个字').max(32, '姓名不超过 32 个字'),
   role: z.enum(staffRoles),
   bureauCode,
-  regionPrefix: regionCode.optional(),
+  regionPrefix: regionPrefix.optional(),
   password,
 });
 export const staffUpdateBody = z.strictObject({
   displayName: z.string().trim().min(2, '姓名至少 2 个字').max(32, '姓名不超过 32 个字').optional(),
   role: z.enum(staffRoles).optional(),
   bureauCode: bureauCode.optional(),
-  regionPrefix: regionCode.optional(),
+  regionPrefix: regionPrefix.optional(),
   active: z.boolean().optional(),
   password: password.optional(),
   unlock: z.literal(true).optional(),
 });
 
 export const auditQuery = z.strictObject({
-  action: z.enum(['case_view', 'reveal', 'transition', 'staff_create', 'staff_update', 'bureau_create', 'bureau_update']).optional(),
+  action: z.enum(['case_view', 'reveal', 'transition', 'staff_create', 'staff_update', 'bureau_create', 'bureau_update', 'hotspot_seen']).optional(),
   caseNumber: z.string().max(32).optional(),
   username: z.string().max(64).optional(),
   page: z.coerce.number().int().min(1).max(10_000).default(1),

@@ -58,6 +58,7 @@ export const AUDIT_LABELS: Record<string, string> = {
   staff_update: '修改工作人员',
   bureau_create: '新增机构',
   bureau_update: '修改机构',
+  hotspot_seen: '标记热点已查看',
 };
 
 export const DELIVERY_STATUS: Record<string, { label: string; color: string }> = {

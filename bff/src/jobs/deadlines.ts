@@ -9,6 +9,7 @@ import type { CaseDoc } from '../modules/handling/handling.service';
 import { deadlineState, runningClock } from '../../../shared/complaint/deadlines';
 import type { CaseType, ComplaintStatus } from '../../../shared/complaint/status';
 import { beijingDate } from '../../../shared/calendar/working-days';
+import { CASE_FACTS_PROJECTION, recordCaseChange } from '../modules/insight/counters';
 
 const RUNNING: ComplaintStatus[] = ['submitted', 'accepted', 'mediating', 'case_opened', 'not_opened'];
 export const SCAN_EVERY_MS = 10 * 60_000;
@@ -25,7 +26,7 @@ export async function scanOnce(deps: Deps, now = new Date()): Promise<ScanResult
   const result: ScanResult = { scanned: 0, changed: 0, overdue: 0, dueSoon: 0 };
   const cursor = deps.models.Case.find(
     { status: mongoose.trusted({ $in: RUNNING }) },
-    { type: 1, status: 1, version: 1, deadlines: 1, pausedOn: 1, deadlineState: 1, dueOn: 1 },
+    { version: 1, deadlines: 1, pausedOn: 1, dueOn: 1, ...CASE_FACTS_PROJECTION },
   )
     .lean<CaseDoc[]>()
     .cursor();
@@ -39,11 +40,13 @@ export async function scanOnce(deps: Deps, now = new Date()): Promise<ScanResult
     if (state === 'overdue') result.overdue += 1;
     if (state === 'due_soon') result.dueSoon += 1;
     if (state === doc.deadlineState && (clock?.due ?? undefined) === (doc.dueOn ?? undefined)) continue;
+    const marks = { deadlineState: state, ...(state === 'overdue' ? { wasOverdue: true } : {}) };
     const res = await deps.models.Case.updateOne(
       { _id: doc._id, version: doc.version },
-      clock ? { $set: { deadlineState: state, dueOn: clock.due } } : { $set: { deadlineState: state }, $unset: { dueOn: 1 } },
+      clock ? { $set: { ...marks, dueOn: clock.due } } : { $set: marks, $unset: { dueOn: 1 } },
     );
     result.changed += res.modifiedCount;
+    if (res.modifiedCount) await recordCaseChange(deps, doc, { ...doc, ...marks });
   }
   return result;
 }

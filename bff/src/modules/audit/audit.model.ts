@@ -9,6 +9,7 @@ export const AUDIT_ACTIONS = [
   'staff_update',
   'bureau_create',
   'bureau_update',
+  'hotspot_seen',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -174,6 +174,8 @@ const caseSchema = new Schema(
     // Kept by each transition and by the deadline scanner, for the queue's filters and sorting.
     deadlineState: { type: String, enum: ['none', 'ok', 'due_soon', 'overdue'] },
     dueOn: { type: String },
+    /** Set once a legal deadline of the case has passed with the step not done; it stays set. */
+    wasOverdue: { type: Boolean },
     feedback: { type: feedbackSchema },
     // Entries given up on after every retry, so staff find them without scanning every case.
     outboxDead: { type: Number, default: 0 },

@@ -25,6 +25,7 @@ import { ownedEvidence } from '../evidence/evidence.service';
 import { checkContent } from '../content/content.service';
 import { deleteDraft } from '../drafts/drafts.service';
 import { withNotifications } from '../notify/deliveries.service';
+import { recordCaseChange } from '../insight/counters';
 
 /** States in which a case is still being worked, so a second one against the same respondent is a duplicate. */
 export const OPEN_STATUSES: readonly ComplaintStatus[] = ['submitted', 'accepted', 'mediating'];
@@ -228,7 +229,9 @@ async function createCase(deps: Deps, c: NewCase): Promise<CaseDoc> {
       flagged: flags.length > 0,
       timeline: [{ at: receivedAt, actor: 'consumer', action: 'submit', from: null, to: 'submitted', ...(flags.length ? { note: '内容需人工复核' } : {}) }],
     });
-    return doc.toObject() as CaseDoc;
+    const created = doc.toObject() as CaseDoc;
+    await recordCaseChange(deps, null, created);
+    return created;
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
     const winner = await byKey(deps, c.user.id, c.idempotencyKey);
@@ -339,6 +342,7 @@ export async function withdraw(deps: Deps, user: ConsumerRef, number: string, re
     { returnDocument: 'after' },
   ).lean<CaseDoc>();
   if (!updated) throw new AppError(409, 'CONFLICT', '案件状态刚刚发生变化，请刷新后再试');
+  await recordCaseChange(deps, doc, updated);
   return toDetail(updated);
 }
 

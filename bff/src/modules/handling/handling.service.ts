@@ -25,6 +25,7 @@ import {
 import { isValidCaseNumber } from '../../../../shared/complaint/case-number';
 import { addWorkingDays, beijingDate, workingDaysBetween } from '../../../../shared/calendar/working-days';
 import { piiFields, type CaseListQuery, type PiiField, type TransitionInput } from '../../../../shared/api/admin';
+import { recordCaseChange } from '../insight/counters';
 
 export type { CaseListQuery };
 
@@ -362,8 +363,11 @@ export async function transition(deps: Deps, staff: StaffSession, number: string
 
   applyDeadlineEffect(t.deadline, doc, next, { $set, $unset, $push }, { now, today, rules, type, reason: input.reason });
 
+  // Acting after a deadline passed leaves the case counted as late, whether or not the scanner saw it.
+  if (runningClock(clockFacts(doc), today)?.overdue) $set.wasOverdue = true;
   const clock = runningClock(clockFacts(next), today);
   $set.deadlineState = deadlineState(clock);
+  if ($set.deadlineState === 'overdue') $set.wasOverdue = true;
   if (clock) $set.dueOn = clock.due;
   else $unset.dueOn = 1;
 
@@ -396,6 +400,7 @@ export async function transition(deps: Deps, staff: StaffSession, number: string
     { returnDocument: 'after' },
   ).lean<CaseDoc>();
   if (!updated) throw CONFLICT();
+  await recordCaseChange(deps, doc, updated);
   await audit.record(deps, staff, { action: 'transition', caseNumber: doc.number, detail: `${t.action}: ${from} -> ${to}`, ...($set.bureauCode ? { target: String($set.bureauCode) } : {}) });
   deps.logger.info({ number: doc.number, action: t.action, staff: staff.staffId }, 'case transition');
   // After a transfer the case leaves this bureau's scope: the reply says so instead of a 404.
