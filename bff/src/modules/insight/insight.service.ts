@@ -1,5 +1,5 @@
 /** The dashboard: figures for a period and region read from the per-day counters, and hotspots. */
-import { Schema, type Connection, type Model } from 'mongoose';
+import mongoose, { Schema, type Connection, type Model } from 'mongoose';
 import type { Deps } from '../../context';
 import { AppError } from '../../http/errors';
 import type { StaffSession } from '../staff/staff.service';
@@ -56,7 +56,7 @@ interface DayDoc {
 /** The counter documents of one scope for the given days, by `_id` only. */
 async function loadDays(deps: Deps, scopeKey: string, days: string[]): Promise<Map<string, DayDoc>> {
   const ids = days.map((d) => statsId(scopeKey, d));
-  const docs = await statsModel(deps.conn).find({ _id: { $in: ids } }).lean<Array<Record<string, unknown>>>();
+  const docs = await statsModel(deps.conn).find({ _id: mongoose.trusted({ $in: ids }) }).lean<Array<Record<string, unknown>>>();
   const out = new Map<string, DayDoc>();
   for (const doc of docs) {
     const day = String(doc._id).slice(scopeKey.length + 1);
