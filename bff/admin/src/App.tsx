@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { Navigate, Route, Routes, useLocation } from 'react-router';
 import { Spin } from 'antd';
 import { api, setUnauthorizedHandler, type Staff } from './api';
@@ -10,6 +10,9 @@ import CaseDetail from './pages/CaseDetail';
 import StaffPage from './pages/Staff';
 import Audit from './pages/Audit';
 import DeadLetters from './pages/DeadLetters';
+
+// Charts are a large download: only the dashboard loads them.
+const Dashboard = lazy(() => import('./pages/Dashboard'));
 
 function RequireAuth({ staff, children }: { staff: Staff | null | undefined; children: ReactNode }) {
   const location = useLocation();
@@ -46,6 +49,14 @@ export default function App() {
           <Route path="/staff" element={<StaffPage />} />
           <Route path="/audit" element={<Audit />} />
           <Route path="/deliveries" element={<DeadLetters />} />
+          <Route
+            path="/insight"
+            element={
+              <Suspense fallback={<Spin size="large" />}>
+                <Dashboard />
+              </Suspense>
+            }
+          />
         </Route>
         <Route path="*" element={<Navigate to="/cases" replace />} />
       </Routes>

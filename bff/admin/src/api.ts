@@ -19,6 +19,7 @@ import type {
 import type { timelineEntry } from '../../../shared/api/complaints';
 import type { deadLetterItem, deadLetterList } from '../../../shared/api/deliveries';
 import type { ErrorBody } from '../../../shared/api/common';
+import type { HotspotView, InsightView } from '../../../shared/api/insight';
 import type { CaseType, ComplaintStatus } from '../../../shared/complaint/status';
 
 export type { CaseQuery };
@@ -39,6 +40,13 @@ export type AuditEntry = AuditList['items'][number];
 export type { PiiField };
 export type DeadLetter = z.infer<typeof deadLetterItem>;
 export type DeadLetterList = z.infer<typeof deadLetterList>;
+export type Insight = InsightView;
+export type Hotspot = HotspotView;
+export interface RegionOption {
+  code: string;
+  name: string;
+  level: string;
+}
 type FieldError = NonNullable<ErrorBody['error']['fields']>[number];
 
 
@@ -119,6 +127,20 @@ function keepSession(reply: StaffSession): Staff {
 const caseUrl = (number: string) => `/admin/cases/${encodeURIComponent(number)}`;
 
 export const api = {
+  insight(q: { from: string; to: string; region?: string }): Promise<Insight> {
+    const params = new URLSearchParams({ from: q.from, to: q.to, ...(q.region ? { region: q.region } : {}) });
+    return request<Insight>('GET', `/admin/stats?${params}`);
+  },
+
+  markHotspotSeen(h: { kind: Hotspot['kind']; key: string; region?: string }): Promise<Hotspot> {
+    return request<Hotspot>('POST', '/admin/stats/hotspots/seen', h);
+  },
+
+  async regions(parent?: string): Promise<RegionOption[]> {
+    const reply = await request<{ items: RegionOption[] }>('GET', `/regions${parent ? `?parent=${parent}` : ''}`);
+    return reply.items;
+  },
+
   async login(username: string, password: string): Promise<Staff> {
     return keepSession(await request<StaffSession>('POST', '/admin/login', { username, password }));
   },

@@ -25,6 +25,9 @@ export function AdminLayout() {
         <Link to="/cases" style={{ color: 'rgba(255,255,255,0.85)' }}>
           案件列表
         </Link>
+        <Link to="/insight" style={{ color: 'rgba(255,255,255,0.85)' }} className="nav-insight">
+          统计看板
+        </Link>
         {staff?.role === 'admin' && (
           <>
             <Link to="/staff" style={{ color: 'rgba(255,255,255,0.85)' }} className="nav-staff">
