@@ -14,7 +14,6 @@ import { createIdentityClient, type IdentityClient } from './platforms/identity'
 import { evidenceModel } from './modules/evidence/evidence.model';
 import { draftModel } from './modules/drafts/draft.model';
 import { auditModel } from './modules/audit/audit.model';
-import { statsModel } from './modules/insight/counters';
 import { hotspotMarkModel } from './modules/insight/insight.service';
 import { createPlatforms } from './platforms';
 import { createPii, type Pii } from './infra/pii';
@@ -33,7 +32,6 @@ export function buildModels(conn: Connection) {
     Evidence: evidenceModel(conn),
     Draft: draftModel(conn),
     AuditEntry: auditModel(conn),
-    StatsDay: statsModel(conn),
     HotspotMark: hotspotMarkModel(conn),
   };
 }

@@ -1,5 +1,5 @@
 /** The dashboard: figures for a period and region read from the per-day counters, and hotspots. */
-import mongoose, { Schema, type Connection, type Model } from 'mongoose';
+import { Schema, type Connection, type Model } from 'mongoose';
 import type { Deps } from '../../context';
 import { AppError } from '../../http/errors';
 import type { StaffSession } from '../staff/staff.service';
@@ -11,7 +11,7 @@ import { CHANNEL_LABELS, type Channel } from '../../../../shared/complaint/intak
 import { COMPLAINT_STATUSES, FINAL_STATUSES, STATUS_LABELS, type ComplaintStatus } from '../../../../shared/complaint/status';
 import { beijingDate } from '../../../../shared/calendar/working-days';
 import type { HotspotView, InsightQuery, InsightView } from '../../../../shared/api/insight';
-import { encodeKey, flatten, statsId, statsModel, type Counts } from './counters';
+import { encodeKey, flatten, readDays, type Counts } from './counters';
 import { dimension, HOTSPOT_RULE, isHotspot, percentile, sumCounts } from './figures';
 
 export interface InsightScope {
@@ -55,11 +55,8 @@ interface DayDoc {
 
 /** The counter documents of one scope for the given days, by `_id` only. */
 async function loadDays(deps: Deps, scopeKey: string, days: string[]): Promise<Map<string, DayDoc>> {
-  const ids = days.map((d) => statsId(scopeKey, d));
-  const docs = await statsModel(deps.conn).find({ _id: mongoose.trusted({ $in: ids }) }).lean<Array<Record<string, unknown>>>();
   const out = new Map<string, DayDoc>();
-  for (const doc of docs) {
-    const day = String(doc._id).slice(scopeKey.length + 1);
+  for (const [day, doc] of await readDays(deps.conn, scopeKey, days)) {
     out.set(day, { counts: flatten(doc), names: (doc.names as Record<string, string>) ?? {} });
   }
   return out;
