@@ -2,7 +2,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -10,6 +10,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const { FERRETDB_MODULE, PATCHES } = await import(pathToFileURL(join(here, 'patches.mjs')).href);
 
 // Stripped binary without the PostgreSQL backend: smaller and quicker to link; only SQLite is used.
 const BUILD_ARGS = ['build', '-tags', 'ferretdb_no_postgresql', '-ldflags', '-s -w'];
@@ -36,11 +37,41 @@ async function sourceHash() {
     hash.update(await readFile(join(here, name)));
   }
   hash.update(BUILD_ARGS.join('\0'));
+  hash.update(JSON.stringify(PATCHES));
   return hash.digest('hex').slice(0, 12);
 }
 
 function cacheRoot() {
   return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'consumer-12315');
+}
+
+/**
+ * Copies FerretDB's module source out of the module cache, applies PATCHES to the copy, and
+ * returns a go.mod (beside a copy of go.sum) that builds against it; the committed go.mod stays as it is.
+ */
+async function patchedModfile(folder, env) {
+  const info = await run('go', ['mod', 'download', '-json', FERRETDB_MODULE], { cwd: here, env });
+  if (info.code !== 0) throw new Error(`Fetching ${FERRETDB_MODULE} failed:\n${info.output}`);
+  const { Dir: source, Version: version } = JSON.parse(info.output);
+  const patched = join(folder, 'ferretdb-src');
+  await rm(patched, { recursive: true, force: true });
+  await cp(source, patched, { recursive: true });
+  // The module cache is read-only; the copy must be writable to patch it and to remove it later.
+  await run('chmod', ['-R', 'u+w', patched]);
+  for (const patch of PATCHES) {
+    const file = join(patched, patch.file);
+    await chmod(file, 0o644);
+    const text = await readFile(file, 'utf8');
+    const count = text.split(patch.from).length - 1;
+    const expected = patch.count ?? 1;
+    if (count !== expected) throw new Error(`FerretDB ${version}: the change "${patch.why}" matches ${count} places in ${patch.file}, expected ${expected}`);
+    await writeFile(file, text.split(patch.from).join(patch.to));
+  }
+  const modfile = join(folder, 'go.patched.mod');
+  const gomod = await readFile(join(here, 'go.mod'), 'utf8');
+  await writeFile(modfile, `${gomod}\nreplace ${FERRETDB_MODULE} ${version} => ${patched}\n`);
+  await writeFile(join(folder, 'go.patched.sum'), await readFile(join(here, 'go.sum')));
+  return modfile;
 }
 
 /** Returns the path of the devdb binary, building it first if this source has not been built yet. */
@@ -75,12 +106,14 @@ export async function ensureDevdb({ log = console.log } = {}) {
   await mkdir(folder, { recursive: true });
   // Build under a temporary name and rename, so concurrent starts never see a half-written binary.
   const partial = `${binary}.${process.pid}.tmp`;
-  const result = await run('go', [...BUILD_ARGS, '-o', partial, '.'], { cwd: here, env });
+  const modfile = await patchedModfile(folder, env);
+  const result = await run('go', [...BUILD_ARGS, `-modfile=${modfile}`, '-o', partial, '.'], { cwd: here, env });
   if (result.code !== 0) {
     await rm(partial, { force: true });
     throw new Error(`Building the development database failed (${version.output.trim()}):\n${result.output}`);
   }
   await rename(partial, binary);
+  await rm(join(folder, 'ferretdb-src'), { recursive: true, force: true });
   log(`Built the development database in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   // Binaries of older sources are of no further use.
   for (const entry of await readdir(cacheRoot())) {

@@ -79,3 +79,27 @@ test('a bulk write of 150 updates in one call completes', async () => {
   const result = await Item().bulkWrite(docs.map((d) => ({ updateOne: { filter: { _id: d._id }, update: { $inc: { qty: 1 } } } })));
   expect(result.modifiedCount).toBe(150);
 }, 30_000);
+
+test('a filter naming _id, alone or with conditions, is answered from the _id index', async () => {
+  const docs = Array.from({ length: 200 }, (_, i) => ({ _id: `doc-${String(i).padStart(3, '0')}`, version: i % 3 }));
+  const coll = conn.db!.collection<{ _id: string; version: number }>('by_id');
+  for (let i = 0; i < docs.length; i += 50) await coll.insertMany(docs.slice(i, i + 50));
+  for (const filter of [{ _id: 'doc-199' }, { _id: 'doc-199', version: 1 }]) {
+    const plan = await conn.db!.command({ explain: { find: 'by_id', filter } });
+    const text = JSON.stringify(plan.queryPlanner);
+    if (plan.serverInfo?.ferretdbVersion !== undefined) {
+      // The embedded FerretDB, as scripts/devdb/patches.mjs builds it: SQLite searches the index.
+      expect({ filter, pushdown: plan.filterPushdown, plan: text }).toEqual({ filter, pushdown: true, plan: expect.stringContaining('USING INDEX') });
+    } else {
+      expect(text).not.toContain('COLLSCAN');
+    }
+  }
+  // The narrowed query still applies the rest of the filter.
+  expect(await coll.findOne({ _id: 'doc-199', version: 0 })).toBeNull();
+  expect(await coll.findOne({ _id: 'doc-199', version: 1 })).toEqual({ _id: 'doc-199', version: 1 });
+  const res = await coll.updateOne({ _id: 'doc-100', version: 0 }, { $set: { version: 9 } });
+  expect(res.modifiedCount).toBe(0);
+  expect((await coll.updateOne({ _id: 'doc-100', version: 1 }, { $set: { version: 9 } })).modifiedCount).toBe(1);
+  expect((await coll.deleteOne({ _id: 'doc-101', version: 0 })).deletedCount).toBe(0);
+  expect((await coll.deleteOne({ _id: 'doc-101', version: 2 })).deletedCount).toBe(1);
+});

@@ -7,12 +7,10 @@
  * `$inc` per scope document, addressed by `_id` alone; a dashboard then reads one document per
  * day instead of scanning cases. `rebuildStats` recomputes everything from the cases.
  *
- * Each day's documents live in a collection of their own (`insight_YYYYMMDD`, `_id` = scope).
- * On MongoDB that costs nothing and makes old days easy to drop. On the embedded FerretDB it is
- * what keeps writes cheap: FerretDB v1 on SQLite reads the whole collection for every update,
- * even one addressed by `_id` (measured: 0.75 s per update with 150,000 documents in the
- * collection, 2 ms with 10), so one collection of every day would make each transition slower
- * the longer the service runs. A day's collection holds only that day's scopes.
+ * Each day's documents live in a collection of their own (`insight_YYYYMMDD`, `_id` = scope),
+ * so every read and write names one document by `_id` alone: the one filter the embedded
+ * FerretDB answers from an index (an `$in` over `_id`s reads the whole collection there), and a
+ * form real MongoDB answers at once too. Old days can be dropped as whole collections.
  */
 import { createHash } from 'node:crypto';
 import type { Connection } from 'mongoose';
