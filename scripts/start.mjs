@@ -82,7 +82,7 @@ async function main() {
   12315 消费者投诉举报平台 is running
 
   H5 mini program   ${endpoints.h5}   (live reload: http://127.0.0.1:10086/h5/)
-  Admin page        ${endpoints.admin}   (handler: ${DEMO_STAFF.username} / ${DEMO_STAFF.password}; admin: admin / ${DEMO_STAFF.password})
+  Admin page        ${endpoints.admin}   (handler: ${DEMO_STAFF.username} / ${DEMO_STAFF.password}; Beijing supervisor: beijing / ${DEMO_STAFF.password}; admin: admin / ${DEMO_STAFF.password})
   API               ${bff.url}/api/v1   (OpenAPI: ${bff.url}/api/v1/openapi.json)
   Sandbox           WeChat ${sandbox.urls.wechat}  Alipay ${sandbox.urls.alipay}  Identity ${sandbox.urls.identity}
   WeChat / Alipay builds: npm run build:weapp / npm run build:alipay -> dist/weapp, dist/alipay

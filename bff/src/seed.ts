@@ -8,6 +8,8 @@ export const DEMO_BUREAU = { code: '110105', name: '北京市朝阳区市场监�
 export const DEMO_STAFF_USERNAME = 'demo';
 /** The first admin: without one, nobody could create staff accounts or bureaus. */
 export const DEMO_ADMIN_USERNAME = 'admin';
+/** Supervises every bureau of Beijing (region prefix 11): the dashboard's regional view. */
+export const DEMO_SUPERVISOR_USERNAME = 'beijing';
 
 export async function seed(deps: Deps, opts: { staffPassword: string }): Promise<void> {
   const { Bureau, Staff, Category } = deps.models;
@@ -34,6 +36,16 @@ export async function seed(deps: Deps, opts: { staffPassword: string }): Promise
       role: 'admin',
       bureauCode: DEMO_BUREAU.code,
       regionPrefix: '',
+    });
+  }
+  if (!(await Staff.exists({ username: DEMO_SUPERVISOR_USERNAME }))) {
+    await Staff.create({
+      username: DEMO_SUPERVISOR_USERNAME,
+      passwordHash,
+      displayName: '演示监管主管',
+      role: 'supervisor',
+      bureauCode: DEMO_BUREAU.code,
+      regionPrefix: '11',
     });
   }
   for (const c of flattenCategories()) {

