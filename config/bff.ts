@@ -43,7 +43,10 @@ const schema = z
     // How long a definite provider answer for one name and ID number pair is reused.
     IDENTITY_RESULT_TTL_S: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
+    // How often the relay takes the case ids transitions announce in Redis (no database scan).
     OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+    // How often the relay also scans the cases for open entries: announcements lost with Redis, or a crash between the two writes.
+    OUTBOX_SCAN_MS: z.coerce.number().int().min(50).max(3_600_000).default(30_000),
     // An open outbox entry untouched this long is enqueued again: its job may have been lost with Redis or a killed worker.
     OUTBOX_REQUEUE_MS: z.coerce.number().int().min(500).max(3_600_000).default(60_000),
     PUSH_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(30).default(8),
@@ -151,6 +154,7 @@ function build(env: z.infer<typeof schema>) {
     worker: {
       concurrency: env.WORKER_CONCURRENCY,
       outboxPollMs: env.OUTBOX_POLL_MS,
+      outboxScanMs: env.OUTBOX_SCAN_MS,
       requeueAfterMs: env.OUTBOX_REQUEUE_MS,
       maxAttempts: env.PUSH_MAX_ATTEMPTS,
       backoffMs: env.PUSH_BACKOFF_MS,

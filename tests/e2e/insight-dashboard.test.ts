@@ -38,7 +38,8 @@ test('opens the dashboard; its figures are the stats of the chosen period', asyn
   await page.locator('.insight-period').getByText('近7天').click();
   const week = await (await weekStats).json();
   expect(week.period).toEqual({ from: beijingDay(-6), to: beijingDay(0) });
-  await expect.poll(received).toBe(week.totals.received);
+  await page.locator('.kpi-received .ant-statistic-content-value', { hasText: String(week.totals.received) }).waitFor();
+  expect(await received()).toBe(week.totals.received);
   expect(week.perDay).toHaveLength(7);
   await page.screenshot({ path: shot('insight-02-dashboard-7-days'), fullPage: true });
 });

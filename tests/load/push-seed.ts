@@ -8,6 +8,7 @@ import { loadConfig } from '../../config/bff';
 import { closeDeps, createDeps, syncIndexes } from '../../bff/src/context';
 import { createLogger } from '../../bff/src/logger';
 import { buildDelivery, templateFor } from '../../bff/src/modules/notify/outbox';
+import { announceOutbox } from '../../bff/src/modules/notify/announce';
 import { formatCaseNumber } from '../../shared/complaint/case-number';
 
 async function main() {
@@ -65,7 +66,9 @@ async function main() {
         outboxPending: 1,
       });
     }
-    await deps.models.Case.insertMany(docs, { ordered: false });
+    const inserted = await deps.models.Case.insertMany(docs, { ordered: false });
+    // Each of these stands for a staff transition, which announces its case to the relay.
+    for (const c of inserted) await announceOutbox(deps, String(c._id));
   }
   await closeDeps(deps);
   process.stdout.write(`READY seeded ${count}\n`);

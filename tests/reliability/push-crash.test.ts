@@ -75,6 +75,8 @@ function startWorker(): Promise<ChildProcess> {
       IDENTITY_API_BASE: c.identity.apiBase,
       WORKER_CONCURRENCY: '8',
       OUTBOX_POLL_MS: '100',
+      // Announcements die with Redis; the scan is what recovers them.
+      OUTBOX_SCAN_MS: '300',
       OUTBOX_REQUEUE_MS: '3000',
       PUSH_LOCK_MS: '2000',
       PUSH_BACKOFF_MS: '50',

@@ -69,6 +69,8 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     ALIPAY_PRIVATE_KEY: keys.appPrivateKey,
     ALIPAY_PUBLIC_KEY: keys.alipayPublicKey,
     OUTBOX_POLL_MS: '100',
+    // Suites that write entries straight into cases rely on the scan finding them soon.
+    OUTBOX_SCAN_MS: '200',
     LOG_LEVEL: 'info',
     ...env,
   });

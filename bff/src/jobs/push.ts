@@ -3,6 +3,11 @@
  * is the job id, so a second relay pass adds nothing), and a worker delivers them. Redis holds
  * only the queue: an entry whose job was lost (Redis restarted, worker killed) is still open on
  * its case and the relay enqueues it again once it has been left alone for requeueAfterMs.
+ *
+ * The relay finds work two ways. A change that writes an entry then announces its case id in a
+ * Redis list, and the relay reads those cases by `_id` every poll: no query over all cases. Every
+ * outboxScanMs (and at start) it also scans for cases with open entries, which picks up whatever
+ * an announcement missed: a crash between the case write and the announcement, a Redis restart.
  */
 import { Queue, Worker, type Job } from 'bullmq';
 import IORedis from 'ioredis';
@@ -10,6 +15,7 @@ import mongoose from 'mongoose';
 import type { Deps } from '../context';
 import type { Delivery } from '../modules/complaints/complaint.model';
 import { deliver } from '../modules/notify/delivery';
+import { takeAnnounced } from '../modules/notify/announce';
 
 const QUEUE = 'deliveries';
 
@@ -33,21 +39,11 @@ function lastTouched(e: Delivery): number {
   return Math.max(e.queuedAt?.getTime() ?? 0, e.sendingAt?.getTime() ?? 0);
 }
 
-/**
- * One relay pass over up to `limit` cases with open entries, after the case id `after` (pages go
- * round, so a backlog larger than a page is worked through). Returns the entries enqueued and
- * where the next pass starts.
- */
-export async function relayOnce(
-  deps: Deps,
-  queue: Queue<DeliveryJob>,
-  opts: { after?: string; limit?: number } = {},
-): Promise<{ moved: number; next?: string }> {
+type CaseEntries = { _id: mongoose.Types.ObjectId; deliveries?: unknown };
+
+/** Enqueues the open entries of some cases and marks them queued. */
+async function enqueueEntries(deps: Deps, queue: Queue<DeliveryJob>, cases: CaseEntries[]): Promise<number> {
   const { maxAttempts, backoffMs, requeueAfterMs } = deps.config.worker;
-  const limit = opts.limit ?? 100;
-  const filter: Record<string, unknown> = { outboxPending: mongoose.trusted({ $gt: 0 }) };
-  if (opts.after) filter._id = mongoose.trusted({ $gt: new mongoose.Types.ObjectId(opts.after) });
-  const cases = await deps.models.Case.find(filter, { deliveries: 1 }).sort({ _id: 1 }).limit(limit).lean();
   const staleBefore = Date.now() - requeueAfterMs;
   const jobs: Parameters<typeof queue.addBulk>[0] = [];
   const marks: Array<{ filter: Record<string, unknown>; update: Record<string, unknown> }> = [];
@@ -85,11 +81,41 @@ export async function relayOnce(
   if (jobs.length) await queue.addBulk(jobs);
   // One update per entry: FerretDB v1 on SQLite can stall on large bulk writes under concurrent reads.
   for (const m of marks) await deps.models.Case.updateOne(m.filter, m.update);
-  return { moved: jobs.length, next: cases.length === limit ? String(cases[cases.length - 1]._id) : undefined };
+  return jobs.length;
+}
+
+/**
+ * One scan over up to `limit` cases with open entries, after the case id `after` (pages go
+ * round, so a backlog larger than a page is worked through). Returns the entries enqueued and
+ * where the next pass starts.
+ */
+export async function relayOnce(
+  deps: Deps,
+  queue: Queue<DeliveryJob>,
+  opts: { after?: string; limit?: number } = {},
+): Promise<{ moved: number; next?: string }> {
+  const limit = opts.limit ?? 500;
+  const filter: Record<string, unknown> = { outboxPending: mongoose.trusted({ $gt: 0 }) };
+  if (opts.after) filter._id = mongoose.trusted({ $gt: new mongoose.Types.ObjectId(opts.after) });
+  const cases = await deps.models.Case.find(filter, { deliveries: 1 }).sort({ _id: 1 }).limit(limit).lean();
+  const moved = await enqueueEntries(deps, queue, cases);
+  return { moved, next: cases.length === limit ? String(cases[cases.length - 1]._id) : undefined };
+}
+
+/** Enqueues the open entries of the cases announced since the last call, each read by `_id`. */
+export async function relayAnnounced(deps: Deps, queue: Queue<DeliveryJob>, max = 500): Promise<{ cases: number; moved: number }> {
+  const ids = await takeAnnounced(deps, max);
+  const unique = [...new Set(ids)].filter((id) => mongoose.isValidObjectId(id));
+  const cases: CaseEntries[] = [];
+  for (const id of unique) {
+    const c = await deps.models.Case.findById(id, { deliveries: 1, outboxPending: 1 }).lean();
+    if (c && (c.outboxPending ?? 0) > 0) cases.push(c);
+  }
+  return { cases: unique.length, moved: await enqueueEntries(deps, queue, cases) };
 }
 
 export function startPushWorker(deps: Deps) {
-  const { maxAttempts, concurrency, lockMs, outboxPollMs } = deps.config.worker;
+  const { maxAttempts, concurrency, lockMs, outboxPollMs, outboxScanMs } = deps.config.worker;
   // BullMQ leaves connections it was given open, so they are closed here.
   const connections = [connection(deps), connection(deps)];
   const queue = createQueue(deps, connections[0]);
@@ -111,18 +137,28 @@ export function startPushWorker(deps: Deps) {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let after: string | undefined;
+  // The first pass scans: entries written while no relay ran were announced to nobody.
+  let lastScan = 0;
+  let scanning = false;
   const loop = async () => {
     if (stopped) return;
     let more = false;
     try {
-      const pass = await relayOnce(deps, queue, { after });
-      after = pass.next;
-      more = pass.next !== undefined && pass.moved > 0;
+      const announced = await relayAnnounced(deps, queue);
+      more = announced.cases > 0;
+      if (scanning || Date.now() - lastScan >= outboxScanMs) {
+        const pass = await relayOnce(deps, queue, { after });
+        after = pass.next;
+        // A full page means a backlog: the scan goes on with the next page at once.
+        scanning = pass.next !== undefined;
+        if (!scanning) lastScan = Date.now();
+        more ||= scanning;
+      }
     } catch (err) {
       after = undefined;
+      scanning = false;
       deps.logger.warn({ err: (err as Error).message }, 'outbox relay failed');
     }
-    // A full page that moved entries means a backlog: go on at once instead of waiting for the next poll.
     if (!stopped) timer = setTimeout(loop, more ? 0 : outboxPollMs);
   };
   void loop();

@@ -26,6 +26,7 @@ import { isValidCaseNumber } from '../../../../shared/complaint/case-number';
 import { addWorkingDays, beijingDate, workingDaysBetween } from '../../../../shared/calendar/working-days';
 import { piiFields, type CaseListQuery, type PiiField, type TransitionInput } from '../../../../shared/api/admin';
 import { recordCaseChange } from '../insight/counters';
+import { announceOutbox } from '../notify/announce';
 
 export type { CaseListQuery };
 
@@ -400,6 +401,7 @@ export async function transition(deps: Deps, staff: StaffSession, number: string
     { returnDocument: 'after' },
   ).lean<CaseDoc>();
   if (!updated) throw CONFLICT();
+  if ($inc.outboxPending) await announceOutbox(deps, String(doc._id));
   await recordCaseChange(deps, doc, updated);
   await audit.record(deps, staff, { action: 'transition', caseNumber: doc.number, detail: `${t.action}: ${from} -> ${to}`, ...($set.bureauCode ? { target: String($set.bureauCode) } : {}) });
   deps.logger.info({ number: doc.number, action: t.action, staff: staff.staffId }, 'case transition');
