@@ -149,8 +149,9 @@ export function startPushWorker(deps: Deps) {
       if (scanning || Date.now() - lastScan >= outboxScanMs) {
         const pass = await relayOnce(deps, queue, { after });
         after = pass.next;
-        // A full page means a backlog: the scan goes on with the next page at once.
-        scanning = pass.next !== undefined;
+        // A full page that moved entries means a backlog: the scan goes on with the next page at
+        // once. A page of entries already queued ends it (each page reads the cases again).
+        scanning = pass.next !== undefined && pass.moved > 0;
         if (!scanning) lastScan = Date.now();
         more ||= scanning;
       }
