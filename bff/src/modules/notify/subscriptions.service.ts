@@ -33,10 +33,21 @@ export async function recordResults(
   return { grants };
 }
 
-/** Spends one grant; false when none is left. */
+/** The grant document of a consumer, platform and template (read only). */
+const grantOf = (deps: Deps, userId: string, platform: string, templateId: string) =>
+  deps.models.Grant.findOne({ userId, platform, templateId }, { _id: 1, count: 1 }).lean();
+
+/**
+ * Spends one grant; false when none is left. The count is read first and then taken down by
+ * `_id` with a condition that it is still above zero, so the write is a point update (the
+ * embedded database answers only `_id` from an index, and holds its write lock while it looks)
+ * and two racing sends of the last grant still spend it once.
+ */
 export async function spendGrant(deps: Deps, userId: string, platform: string, templateId: string): Promise<boolean> {
+  const grant = await grantOf(deps, userId, platform, templateId);
+  if (!grant || grant.count <= 0) return false;
   const doc = await deps.models.Grant.findOneAndUpdate(
-    { userId, platform, templateId, count: mongoose.trusted({ $gt: 0 }) },
+    { _id: grant._id, count: mongoose.trusted({ $gt: 0 }) },
     { $inc: { count: -1 } },
     { returnDocument: 'after' },
   ).lean();
@@ -44,5 +55,6 @@ export async function spendGrant(deps: Deps, userId: string, platform: string, t
 }
 
 export async function refundGrant(deps: Deps, userId: string, platform: string, templateId: string): Promise<void> {
-  await deps.models.Grant.updateOne({ userId, platform, templateId }, { $inc: { count: 1 } });
+  const grant = await grantOf(deps, userId, platform, templateId);
+  if (grant) await deps.models.Grant.updateOne({ _id: grant._id }, { $inc: { count: 1 } });
 }
