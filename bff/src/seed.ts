@@ -28,25 +28,12 @@ export async function seed(deps: Deps, opts: { staffPassword: string }): Promise
       regionPrefix: DEMO_BUREAU.regionCode,
     });
   }
-  if (!(await Staff.exists({ username: DEMO_ADMIN_USERNAME }))) {
-    await Staff.create({
-      username: DEMO_ADMIN_USERNAME,
-      passwordHash,
-      displayName: '演示管理员',
-      role: 'admin',
-      bureauCode: DEMO_BUREAU.code,
-      regionPrefix: '',
-    });
-  }
-  if (!(await Staff.exists({ username: DEMO_SUPERVISOR_USERNAME }))) {
-    await Staff.create({
-      username: DEMO_SUPERVISOR_USERNAME,
-      passwordHash,
-      displayName: '演示监管主管',
-      role: 'supervisor',
-      bureauCode: DEMO_BUREAU.code,
-      regionPrefix: '11',
-    });
+  const others = [
+    { username: DEMO_ADMIN_USERNAME, displayName: '演示管理员', role: 'admin', regionPrefix: '' },
+    { username: DEMO_SUPERVISOR_USERNAME, displayName: '演示监管主管', role: 'supervisor', regionPrefix: '11' },
+  ] as const;
+  for (const account of others) {
+    if (!(await Staff.exists({ username: account.username }))) await Staff.create({ ...account, passwordHash, bureauCode: DEMO_BUREAU.code });
   }
   for (const c of flattenCategories()) {
     await Category.updateOne(

@@ -1,7 +1,7 @@
 import { z } from './zod-zh';
 import { COMPLAINT_STATUSES, CASE_TYPES } from '../complaint/status';
 import { complaintDetail, complaintSummary, deadlinesView } from './complaints';
-import { isoDate } from './common';
+import { calendarDate } from './common';
 
 export const staffRoles = ['admin', 'supervisor', 'handler'] as const;
 export const ROLE_LABELS: Record<(typeof staffRoles)[number], string> = {
@@ -29,11 +29,6 @@ const bureauCode = z.string().regex(/^\d{6,12}$/, '机构代码应为 6 到 12 �
 const regionCode = z.string().regex(/^\d{2,12}$/, '区划代码应为数字');
 /** A supervisor's region: a province, a city or a county (2, 4 or 6 digits of GB/T 2260). */
 const regionPrefix = z.string().regex(/^(\d{2}|\d{4}|\d{6})$/, '辖区应为省、市或区县的区划代码（2、4 或 6 位）');
-/** A real calendar date, not only the YYYY-MM-DD shape. */
-const calendarDate = isoDate.refine((d) => {
-  const t = new Date(`${d}T00:00:00Z`);
-  return !Number.isNaN(t.getTime()) && t.toISOString().startsWith(d);
-}, '日期不存在');
 const booleanFlag = z.enum(['true', 'false']).transform((v) => v === 'true');
 
 export const caseListQuery = z.strictObject({

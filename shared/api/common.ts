@@ -13,3 +13,8 @@ export const platformSchema = z.enum(['wechat', 'alipay']);
 export type Platform = z.infer<typeof platformSchema>;
 
 export const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD');
+/** A real calendar date, not only the YYYY-MM-DD shape. */
+export const calendarDate = isoDate.refine((d) => {
+  const t = new Date(`${d}T00:00:00Z`);
+  return !Number.isNaN(t.getTime()) && t.toISOString().startsWith(d);
+}, '日期不存在');

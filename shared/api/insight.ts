@@ -1,11 +1,6 @@
 /** The bureau dashboard: figures for a period and a region within the viewer's scope. */
 import { z } from './zod-zh';
-import { isoDate } from './common';
-
-const calendarDate = isoDate.refine((d) => {
-  const t = new Date(`${d}T00:00:00Z`);
-  return !Number.isNaN(t.getTime()) && t.toISOString().startsWith(d);
-}, '日期不存在');
+import { calendarDate } from './common';
 
 /** At most one year per view: 366 counter documents. */
 export const INSIGHT_MAX_DAYS = 366;

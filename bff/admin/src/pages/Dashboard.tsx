@@ -1,5 +1,5 @@
 /** 统计看板: where cases concentrate, which are late, how fast the bureau works, and hotspots. */
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import dayjs, { type Dayjs } from 'dayjs';
 import { Alert, App, Button, Card, Cascader, Col, DatePicker, Empty, Row, Segmented, Space, Spin, Statistic, Table, Tag, Typography } from 'antd';
@@ -102,58 +102,45 @@ function Hotspots({ items, canMark, region, onMarked }: { items: Hotspot[]; canM
   );
 }
 
+/** One figure on a card: a title, the value, and a line of detail under it. */
+function Kpi(props: { title: string; value: string | number; suffix?: ReactNode; note?: ReactNode; className?: string; danger?: boolean }) {
+  return (
+    <Col xs={12} md={6}>
+      <Card size="small">
+        <Statistic
+          title={props.title}
+          value={props.value}
+          suffix={props.suffix}
+          className={props.className}
+          styles={{ content: { color: props.danger ? '#cf1322' : undefined, fontSize: typeof props.value === 'string' && props.value.length > 8 ? 18 : undefined } }}
+        />
+        {props.note && <Typography.Text type="secondary">{props.note}</Typography.Text>}
+      </Card>
+    </Col>
+  );
+}
+
 function Figures({ data }: { data: Insight }) {
   const t = data.totals;
   return (
     <Row gutter={[16, 16]} className="insight-kpis">
-      <Col xs={12} md={6}>
-        <Card size="small">
-          <Statistic title="收到件数" value={t.received} className="kpi-received" suffix={<small>件（投诉 {t.complaints} · 举报 {t.reports}）</small>} />
-        </Card>
-      </Col>
-      <Col xs={12} md={6}>
-        <Card size="small">
-          <Statistic title="其中仍在办理" value={t.open} suffix="件" />
-        </Card>
-      </Col>
-      <Col xs={12} md={6}>
-        <Card size="small">
-          <Statistic title="当前超期" value={t.overdueNow} suffix="件" styles={{ content: { color: t.overdueNow ? '#cf1322' : undefined } }} />
-        </Card>
-      </Col>
-      <Col xs={12} md={6}>
-        <Card size="small">
-          <Statistic title="超期率（曾超过法定期限）" value={percent(t.overdueRate)} className="kpi-overdue-rate" />
-        </Card>
-      </Col>
-      <Col xs={12} md={6}>
-        <Card size="small">
-          <Statistic title="作出受理决定用时 · 中位数" value={days(data.toDecision.median)} />
-          <Typography.Text type="secondary">90% 在 {days(data.toDecision.p90)} 内（{data.toDecision.count} 件）</Typography.Text>
-        </Card>
-      </Col>
-      <Col xs={12} md={6}>
-        <Card size="small">
-          <Statistic title="办结用时 · 中位数" value={days(data.toClosure.median)} />
-          <Typography.Text type="secondary">90% 在 {days(data.toClosure.p90)} 内（{data.toClosure.count} 件）</Typography.Text>
-        </Card>
-      </Col>
-      <Col xs={12} md={6}>
-        <Card size="small">
-          <Statistic title="调解成功率" value={percent(data.mediation.successRate)} className="kpi-mediation" />
-          <Typography.Text type="secondary">
-            达成协议 {data.mediation.agreed} 件 · 终止调解 {data.mediation.ended} 件
-          </Typography.Text>
-        </Card>
-      </Col>
-      <Col xs={12} md={6}>
-        <Card size="small">
-          <Statistic title="统计范围" value={data.scope.label} styles={{ content: { fontSize: 18 } }} />
-          <Typography.Text type="secondary">
-            {data.period.from} 至 {data.period.to}
-          </Typography.Text>
-        </Card>
-      </Col>
+      <Kpi title="收到件数" value={t.received} className="kpi-received" suffix={<small>件（投诉 {t.complaints} · 举报 {t.reports}）</small>} />
+      <Kpi title="其中仍在办理" value={t.open} suffix="件" />
+      <Kpi title="当前超期" value={t.overdueNow} suffix="件" danger={t.overdueNow > 0} />
+      <Kpi title="超期率（曾超过法定期限）" value={percent(t.overdueRate)} className="kpi-overdue-rate" note={`${t.late} 件曾超期`} />
+      <Kpi
+        title="作出受理决定用时 · 中位数"
+        value={days(data.toDecision.median)}
+        note={`90% 在 ${days(data.toDecision.p90)} 内（${data.toDecision.count} 件）`}
+      />
+      <Kpi title="办结用时 · 中位数" value={days(data.toClosure.median)} note={`90% 在 ${days(data.toClosure.p90)} 内（${data.toClosure.count} 件）`} />
+      <Kpi
+        title="调解成功率"
+        value={percent(data.mediation.successRate)}
+        className="kpi-mediation"
+        note={`达成协议 ${data.mediation.agreed} 件 · 终止调解 ${data.mediation.ended} 件`}
+      />
+      <Kpi title="统计范围" value={data.scope.label} note={`${data.period.from} 至 ${data.period.to}`} />
     </Row>
   );
 }
