@@ -1,7 +1,7 @@
 import { z } from './zod-zh';
 import { COMPLAINT_STATUSES, CASE_TYPES } from '../complaint/status';
 import { complaintDetail, complaintSummary, deadlinesView } from './complaints';
-import { calendarDate } from './common';
+import { calendarDate, isoDate } from './common';
 
 export const staffRoles = ['admin', 'supervisor', 'handler'] as const;
 export const ROLE_LABELS: Record<(typeof staffRoles)[number], string> = {
