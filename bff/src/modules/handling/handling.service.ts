@@ -24,9 +24,9 @@ import {
 } from '../../../../shared/complaint/deadlines';
 import { isValidCaseNumber } from '../../../../shared/complaint/case-number';
 import { addWorkingDays, beijingDate, workingDaysBetween } from '../../../../shared/calendar/working-days';
-import { piiFields, type CaseListQuery, type PiiField, type TransitionInput } from '../../../../shared/api/admin';
+import { piiFields, type CaseFilters, type CaseListQuery, type PiiField, type TransitionInput } from '../../../../shared/api/admin';
 
-export type { CaseListQuery };
+export type { CaseFilters, CaseListQuery };
 
 export type CaseDoc = Case & { _id: mongoose.Types.ObjectId };
 
@@ -74,7 +74,11 @@ const SORTS = {
   due_asc: { dueOn: 1, receivedAt: 1 },
 } as const;
 
-export async function listCases(deps: Deps, staff: StaffSession, query: CaseListQuery) {
+/**
+ * The queue's filters as one query, always inside the staff member's scope: the queue, the export
+ * and anything else that lists "the cases I see with these filters" build it here.
+ */
+export async function caseFilter(deps: Deps, staff: StaffSession, query: CaseFilters): Promise<{ $and: Record<string, unknown>[] }> {
   const and: Record<string, unknown>[] = [await scopeFilter(deps, staff)];
   if (query.status) and.push({ status: query.status });
   if (query.type) and.push({ type: query.type });
@@ -102,17 +106,22 @@ export async function listCases(deps: Deps, staff: StaffSession, query: CaseList
           },
     );
   }
-  const filter = { $and: and };
+  return { $and: and };
+}
+
+/** Query options for a caseFilter: the category lives in the intake's business details, which this schema may not declare. */
+export const CASE_FILTER_OPTIONS = { strictQuery: false } as const;
+
+export async function listCases(deps: Deps, staff: StaffSession, query: CaseListQuery) {
+  const filter = await caseFilter(deps, staff, query);
   const { Case } = deps.models;
-  // The category lives in the intake's business details, which this schema may not declare.
-  const options = { strictQuery: false };
   const [docs, total] = await Promise.all([
-    Case.find(filter, null, options)
+    Case.find(filter, null, CASE_FILTER_OPTIONS)
       .sort(SORTS[query.sort])
       .skip((query.page - 1) * query.pageSize)
       .limit(query.pageSize)
       .lean<CaseDoc[]>(),
-    Case.countDocuments(filter).setOptions(options),
+    Case.countDocuments(filter).setOptions(CASE_FILTER_OPTIONS),
   ]);
   const today = beijingDate(new Date());
   return {
