@@ -255,14 +255,14 @@ function missingFields(t: Transition, input: TransitionInput) {
   return fields;
 }
 
-interface UpdateParts {
+export interface UpdateParts {
   $set: Record<string, unknown>;
   $unset: Record<string, 1>;
   $push: Record<string, unknown>;
 }
 
 /** What a row's deadline effect changes, written into the update and into the case as it will be. */
-function applyDeadlineEffect(
+export function applyDeadlineEffect(
   effect: Transition['deadline'],
   doc: CaseDoc,
   next: CaseDoc,
@@ -317,6 +317,11 @@ function applyDeadlineEffect(
     case 'none':
       break;
   }
+}
+
+/** The timeline's note of a transition: the legal ground, where the case went, the staff's words. */
+export function timelineNote(t: Transition, reason: Reason | undefined, toBureauName: string | undefined, text: string | undefined): string {
+  return [reason?.label, toBureauName ? `${t.action === 'reassign' ? '改派' : '移送'}至${toBureauName}` : undefined, text].filter(Boolean).join('；');
 }
 
 /**
@@ -376,7 +381,7 @@ export async function transition(deps: Deps, staff: StaffSession, number: string
   if (clock) $set.dueOn = clock.due;
   else $unset.dueOn = 1;
 
-  const note = [reason?.label, toBureauName ? `${t.action === 'reassign' ? '改派' : '移送'}至${toBureauName}` : undefined, input.reason].filter(Boolean).join('；');
+  const note = timelineNote(t, reason, toBureauName, input.reason);
   $push.timeline = { at: now, actor: `staff:${staff.username}`, action: t.action, from, to, ...(note ? { note } : {}) };
 
   const nextVersion = doc.version + 1;
