@@ -31,7 +31,8 @@ const regionCode = z.string().regex(/^\d{2,12}$/, '区划代码应为数字');
 const regionPrefix = z.string().regex(/^(\d{2}|\d{4}|\d{6})$/, '辖区应为省、市或区县的区划代码（2、4 或 6 位）');
 const booleanFlag = z.enum(['true', 'false']).transform((v) => v === 'true');
 
-export const caseListQuery = z.strictObject({
+/** The queue's filters: the list and the export take exactly these. */
+const caseFilterFields = {
   status: z.enum(COMPLAINT_STATUSES).optional(),
   type: z.enum(CASE_TYPES).optional(),
   category: z.string().trim().max(32).optional(),
@@ -41,12 +42,16 @@ export const caseListQuery = z.strictObject({
   from: calendarDate.optional(),
   to: calendarDate.optional(),
   q: z.string().trim().max(100).optional(),
+};
+export const caseListQuery = z.strictObject({
+  ...caseFilterFields,
   sort: z.enum(['received_desc', 'received_asc', 'due_asc']).default('received_desc'),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
 });
 /** The queue's filters as the server applies them (defaults filled in). */
 export type CaseListQuery = z.output<typeof caseListQuery>;
+export type CaseFilters = Pick<CaseListQuery, keyof typeof caseFilterFields>;
 /** The queue's filters as the admin page sends them. */
 export type CaseQuery = Omit<z.input<typeof caseListQuery>, 'overdue' | 'dueSoon' | 'page' | 'pageSize'> & {
   overdue?: boolean;

@@ -11,13 +11,29 @@ export const CALENDAR_LAST_YEAR = Math.max(
   ...Object.keys((calendarData as { holidays: Record<string, string> }).holidays).map((d) => Number(d.slice(0, 4))),
 );
 
+// The holiday data does not change while a process runs, and answering from it parses dates each
+// time: answers are kept (per date, and per date and count; a few thousand entries at most).
+const CACHE_LIMIT = 50_000;
+const workdays = new Map<string, boolean>();
+const added = new Map<string, string>();
+
+function remember<V>(cache: Map<string, V>, key: string, compute: () => V): V {
+  let value = cache.get(key);
+  if (value === undefined) {
+    if (cache.size >= CACHE_LIMIT) cache.clear();
+    value = compute();
+    cache.set(key, value);
+  }
+  return value;
+}
+
 export function addWorkingDays(date: string, days: number): string {
   if (days < 1) throw new RangeError('days must be at least 1');
-  return findWorkday(days, date);
+  return remember(added, `${date}+${days}`, () => findWorkday(days, date));
 }
 
 export function isWorkingDay(date: string): boolean {
-  return isWorkday(date);
+  return remember(workdays, date, () => isWorkday(date));
 }
 
 /** Working days from `from` (exclusive) to `to` (inclusive); negative when `to` is earlier. */
@@ -28,7 +44,7 @@ export function workingDaysBetween(from: string, to: string): number {
   let d = a;
   while (d < b) {
     d = nextDate(d);
-    if (isWorkday(d)) count += 1;
+    if (isWorkingDay(d)) count += 1;
   }
   return count * sign;
 }

@@ -24,11 +24,11 @@ import {
 } from '../../../../shared/complaint/deadlines';
 import { isValidCaseNumber } from '../../../../shared/complaint/case-number';
 import { addWorkingDays, beijingDate, workingDaysBetween } from '../../../../shared/calendar/working-days';
-import { piiFields, type CaseListQuery, type PiiField, type TransitionInput } from '../../../../shared/api/admin';
+import { piiFields, type CaseFilters, type CaseListQuery, type PiiField, type TransitionInput } from '../../../../shared/api/admin';
 import { recordCaseChange } from '../insight/counters';
 import { announceOutbox } from '../notify/announce';
 
-export type { CaseListQuery };
+export type { CaseFilters, CaseListQuery };
 
 export type CaseDoc = Case & { _id: mongoose.Types.ObjectId };
 
@@ -76,7 +76,11 @@ const SORTS = {
   due_asc: { dueOn: 1, receivedAt: 1 },
 } as const;
 
-export async function listCases(deps: Deps, staff: StaffSession, query: CaseListQuery) {
+/**
+ * The queue's filters as one query, always inside the staff member's scope: the queue, the export
+ * and anything else that lists "the cases I see with these filters" build it here.
+ */
+export async function caseFilter(deps: Deps, staff: StaffSession, query: CaseFilters): Promise<{ $and: Record<string, unknown>[] }> {
   const and: Record<string, unknown>[] = [await scopeFilter(deps, staff)];
   if (query.status) and.push({ status: query.status });
   if (query.type) and.push({ type: query.type });
@@ -104,17 +108,22 @@ export async function listCases(deps: Deps, staff: StaffSession, query: CaseList
           },
     );
   }
-  const filter = { $and: and };
+  return { $and: and };
+}
+
+/** Query options for a caseFilter: the category lives in the intake's business details, which this schema may not declare. */
+export const CASE_FILTER_OPTIONS = { strictQuery: false } as const;
+
+export async function listCases(deps: Deps, staff: StaffSession, query: CaseListQuery) {
+  const filter = await caseFilter(deps, staff, query);
   const { Case } = deps.models;
-  // The category lives in the intake's business details, which this schema may not declare.
-  const options = { strictQuery: false };
   const [docs, total] = await Promise.all([
-    Case.find(filter, null, options)
+    Case.find(filter, null, CASE_FILTER_OPTIONS)
       .sort(SORTS[query.sort])
       .skip((query.page - 1) * query.pageSize)
       .limit(query.pageSize)
       .lean<CaseDoc[]>(),
-    Case.countDocuments(filter).setOptions(options),
+    Case.countDocuments(filter).setOptions(CASE_FILTER_OPTIONS),
   ]);
   const today = beijingDate(new Date());
   return {
@@ -248,14 +257,14 @@ function missingFields(t: Transition, input: TransitionInput) {
   return fields;
 }
 
-interface UpdateParts {
+export interface UpdateParts {
   $set: Record<string, unknown>;
   $unset: Record<string, 1>;
   $push: Record<string, unknown>;
 }
 
 /** What a row's deadline effect changes, written into the update and into the case as it will be. */
-function applyDeadlineEffect(
+export function applyDeadlineEffect(
   effect: Transition['deadline'],
   doc: CaseDoc,
   next: CaseDoc,
@@ -310,6 +319,11 @@ function applyDeadlineEffect(
     case 'none':
       break;
   }
+}
+
+/** The timeline's note of a transition: the legal ground, where the case went, the staff's words. */
+export function timelineNote(t: Transition, reason: Reason | undefined, toBureauName: string | undefined, text: string | undefined): string {
+  return [reason?.label, toBureauName ? `${t.action === 'reassign' ? '改派' : '移送'}至${toBureauName}` : undefined, text].filter(Boolean).join('；');
 }
 
 /**
@@ -372,7 +386,7 @@ export async function transition(deps: Deps, staff: StaffSession, number: string
   if (clock) $set.dueOn = clock.due;
   else $unset.dueOn = 1;
 
-  const note = [reason?.label, toBureauName ? `${t.action === 'reassign' ? '改派' : '移送'}至${toBureauName}` : undefined, input.reason].filter(Boolean).join('；');
+  const note = timelineNote(t, reason, toBureauName, input.reason);
   $push.timeline = { at: now, actor: `staff:${staff.username}`, action: t.action, from, to, ...(note ? { note } : {}) };
 
   const nextVersion = doc.version + 1;

@@ -1,0 +1,24 @@
+// `npm run seed [-- --cases N --days D --seed S]`: seeds the stack `npm start` is running (found
+// through .run/endpoints.json), or the database and Redis that MONGODB_URI and REDIS_URL name.
+// --cases adds N generated cases; running it again adds N more (numbers continue from the
+// intake's counters, consumers of the same --seed are reused).
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT, RUN_DIR, ensureSandboxKeys, log, run, stackEnv } from './lib/stack.mjs';
+
+const file = path.join(RUN_DIR, 'endpoints.json');
+const endpoints = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
+const mongodbUri = process.env.MONGODB_URI ?? endpoints.mongodbUri;
+const redisUrl = process.env.REDIS_URL ?? endpoints.redisUrl;
+if (!mongodbUri || !redisUrl) {
+  process.stderr.write('nothing to seed: start the stack with `npm start` first, or set MONGODB_URI and REDIS_URL\n');
+  process.exit(1);
+}
+log(`seeding ${mongodbUri}`);
+const env = {
+  ...process.env,
+  ...stackEnv({ mongodbUri, redisUrl, keys: ensureSandboxKeys() }),
+  DEMO_STAFF_PASSWORD: process.env.DEMO_STAFF_PASSWORD ?? endpoints.demo?.staff?.password ?? 'demo-12315',
+  LOG_LEVEL: 'warn',
+};
+process.exit(run(path.join(ROOT, 'node_modules/.bin/tsx'), ['bff/src/seed-cli.ts', ...process.argv.slice(2)], { env }));
