@@ -2,7 +2,9 @@
 // authenticated read), one after the other on this machine, printing req/s, p99 and ratios; then
 // the push run: BENCH_PUSH_N status changes (10,000) waiting in the outbox, one worker process
 // started, the time until every outcome is recorded, messages per second and token fetches.
-// BENCH_ONLY=http or BENCH_ONLY=push runs one of the two.
+// Then the dashboard run: BENCH_INSIGHT_CASES (100,000) generated cases, the stats read from the
+// counters against the same figures computed from the cases. BENCH_ONLY=http|push|insight runs one.
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import {
@@ -16,6 +18,7 @@ const ONLY = process.env.BENCH_ONLY;
 const PUSH_N = Number(process.env.BENCH_PUSH_N ?? 10_000);
 const PUSH_USERS = Number(process.env.BENCH_PUSH_USERS ?? 1_000);
 const PUSH_CONCURRENCY = Number(process.env.BENCH_PUSH_CONCURRENCY ?? 16);
+const INSIGHT_CASES = Number(process.env.BENCH_INSIGHT_CASES ?? 100_000);
 const TSX = path.join(ROOT, 'node_modules/.bin/tsx');
 
 async function control(base, route, body) {
@@ -97,7 +100,7 @@ async function main() {
     const redisUrl = process.env.REDIS_URL ?? procs.add(await startRedis()).url;
     const sandbox = procs.add(await startSandbox(stackEnv({ mongodbUri, redisUrl, keys })));
     // Request logs go to a file at level info in production; warn here keeps the figure about the app itself.
-    if (ONLY !== 'push') {
+    if (!ONLY || ONLY === 'http') {
       const env = { ...stackEnv({ mongodbUri, redisUrl, keys, sandbox: sandbox.urls }), LOG_LEVEL: 'warn', REDIS_PREFIX: 'bench:', DEMO_STAFF_PASSWORD: 'bench-password-1' };
       // The bureau directory: complaints are routed by it.
       await tsx('seed', 'bff/src/seed-cli.ts', env, /^READY seeded/);
@@ -158,7 +161,7 @@ async function main() {
         process.stdout.write(`${r.name.padEnd(44)} ${r.rps.toFixed(0).padStart(7)} ${String(r.p99).padStart(9)}   ${(r.rps / base).toFixed(2)}\n`);
       }
     }
-    if (ONLY !== 'http') {
+    if (!ONLY || ONLY === 'push') {
       const r = await pushRun(procs, { mongodbUri, redisUrl, keys, sandbox });
       if (r.delivered !== r.messages || r.repeated > 0 || r.recorded !== r.messages) {
         throw new Error(`push run: ${r.delivered} of ${r.messages} delivered, ${r.repeated} repeated, ${r.recorded} recorded`);
@@ -168,8 +171,34 @@ async function main() {
           `${r.perSecond.toFixed(0)} messages/s, ${r.tokenFetches} access-token fetch(es), ${r.sendCalls} send calls, ${r.repeated} repeated\n`,
       );
     }
+    if (!ONLY || ONLY === 'insight') await insightRun({ mongodbUri, redisUrl, keys, sandbox });
   } finally {
     await procs.stop();
+  }
+}
+
+/** The dashboard with INSIGHT_CASES generated cases, in a database of its own (see tests/load/insight-bench.ts). */
+async function insightRun({ mongodbUri, redisUrl, keys, sandbox }) {
+  const url = new URL(mongodbUri);
+  url.pathname = `/bench_insight_${Date.now()}`;
+  const env = {
+    ...stackEnv({ mongodbUri: url.toString(), redisUrl, keys, sandbox: sandbox.urls }),
+    LOG_LEVEL: 'warn',
+    REDIS_PREFIX: `benchinsight${Date.now()}:`,
+    DEMO_STAFF_PASSWORD: 'bench-password-1',
+  };
+  log(`insight: seeding ${INSIGHT_CASES} cases, then reading the dashboard`);
+  const { MongoClient } = await import('mongodb');
+  try {
+    const code = await new Promise((resolve) => {
+      const child = spawn(TSX, ['tests/load/insight-bench.ts', String(INSIGHT_CASES)], { cwd: ROOT, env: { ...process.env, ...env }, stdio: 'inherit' });
+      child.on('close', resolve);
+    });
+    if (code !== 0) throw new Error(`insight run failed (exit ${code})`);
+  } finally {
+    const client = await new MongoClient(url.toString()).connect();
+    await client.db().dropDatabase().catch(() => undefined);
+    await client.close();
   }
 }
 

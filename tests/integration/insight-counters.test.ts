@@ -304,7 +304,9 @@ describe('hotspots', () => {
       receivedAt: new Date(`${shift(today, days)}T09:00:00+08:00`),
       extra: {
         respondent: { name: respondent, nameKey: respondent },
-        business: { kind: 'goods', categoryCode, problemTypeCode: 'quality.defect', channel: 'store', categoryTreeVersion: '2026.2', productName: '商品', amountCents: 100, occurredOn: shift(today, days - 1), demands: [] },
+        ...(categoryCode
+          ? { business: { kind: 'goods', categoryCode, problemTypeCode: 'quality.defect', channel: 'store', categoryTreeVersion: '2026.2', productName: '商品', amountCents: 100, occurredOn: shift(today, days - 1), demands: [] } }
+          : { type: 'report' }),
       },
     });
     await recordCaseChange(h.deps, null, (await h.deps.models.Case.findOne({ number }).lean()) as unknown as CaseFacts);
@@ -317,6 +319,8 @@ describe('hotspots', () => {
     // Five a week all along, six this week: its usual level.
     for (let week = 1; week <= 8; week++) for (let i = 0; i < 5; i++) await received(-7 * week - (i % 5), '徐汇稳定超市', 'goods.clothing');
     for (let i = 0; i < 6; i++) await received(-1 - (i % 6), '徐汇稳定超市', 'goods.clothing');
+    // Reports without a category: many this week, none before, and still no hotspot.
+    for (let i = 0; i < 8; i++) await received(-1 - (i % 6), `徐汇无类别${i}`, '');
   }, 120_000);
 
   it('flags a respondent and a category well above their usual level, and not a steady one', async () => {
@@ -326,6 +330,7 @@ describe('hotspots', () => {
     expect(flagged).toEqual(expect.arrayContaining([['respondent', '徐汇热点餐饮', 9, 1], ['category', '食品', 9, 1.13]]));
     expect(flagged.map((f: string[]) => f[1])).not.toContain('徐汇稳定超市');
     expect(flagged.map((f: string[]) => f[1])).not.toContain('服装鞋帽');
+    expect(res.body.hotspots.map((x: { key: string }) => x.key)).not.toContain('none');
     // Beijing's view has no Shanghai hotspot.
     const bj = await bjSuper.get(`/admin/stats?from=${shift(today, -6)}&to=${today}`);
     expect(bj.body.hotspots.map((x: { label: string }) => x.label)).not.toContain('徐汇热点餐饮');

@@ -137,6 +137,8 @@ export async function hotspots(deps: Deps, scope: InsightScope, today: string, l
   ] as const) {
     const baseline = dimension(base, dim);
     for (const [key, count] of dimension(recent, dim)) {
+      // Cases without a category (reports may leave it out) are no concentration of anything.
+      if (key === 'none') continue;
       const { hot, usual } = isHotspot(count, baseline.get(key) ?? 0);
       if (hot) found.push({ kind, key, label: label(key), recent: count, usual });
     }

@@ -1,0 +1,82 @@
+/**
+ * The dashboard with many cases: seeds `count` generated cases (see bff/src/seed/cases.ts) into
+ * a database of its own, builds the counters, then times GET /admin/stats for a handler, a
+ * province supervisor and an admin over 30 and 180 days, against the same figures computed from
+ * the cases directly. Usage: tsx tests/load/insight-bench.ts <count>
+ */
+import type { AddressInfo } from 'node:net';
+import { loadConfig } from '../../config/bff';
+import { createApp } from '../../bff/src/app';
+import { closeDeps, createDeps, syncIndexes } from '../../bff/src/context';
+import { createLogger } from '../../bff/src/logger';
+import { seed } from '../../bff/src/seed';
+import { insertCases } from '../../bff/src/seed/cases';
+import { rebuildStats } from '../../bff/src/modules/insight/counters';
+import { directFigures } from '../../bff/src/modules/insight/direct';
+import { resolveScope } from '../../bff/src/modules/insight/insight.service';
+import { beijingDate } from '../../shared/calendar/working-days';
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const shift = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
+
+async function main() {
+  const count = Number(process.argv[2]);
+  if (!Number.isInteger(count) || count < 1) throw new Error('usage: insight-bench.ts <count>');
+  const config = loadConfig();
+  const password = config.demoStaffPassword!;
+  const deps = await createDeps(config, createLogger({ level: 'warn' }));
+  const server = createApp(deps).listen(0, '127.0.0.1');
+  try {
+    await syncIndexes(deps);
+    await seed(deps, { staffPassword: password });
+    let t = Date.now();
+    const inserted = await insertCases(deps, { count, days: 180, seed: 20261122, onProgress: (done, total) => done % 20_000 === 0 && say(`  ${done}/${total} cases`) });
+    say(`seeded ${inserted.cases} cases in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    const rebuilt = await rebuildStats(deps);
+    say(`counters built from the cases in ${(rebuilt.ms / 1000).toFixed(1)} s: ${rebuilt.documents} documents over ${rebuilt.days} days`);
+
+    const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+    const login = async (username: string) => {
+      const res = await fetch(`${base}/admin/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+      if (!res.ok) throw new Error(`login ${username}: ${res.status}`);
+      return { cookie: res.headers.get('set-cookie')!.split(';')[0], staff: ((await res.json()) as { staff: { role: string; regionPrefix: string; username: string } }).staff };
+    };
+    const today = beijingDate(new Date());
+    const rows: string[] = [];
+    for (const username of ['demo', 'beijing', 'admin']) {
+      const { cookie, staff } = await login(username);
+      for (const days of [30, 180]) {
+        const from = shift(today, 1 - days);
+        const times: number[] = [];
+        let body: { totals: { received: number }; source: { documents: number } } | undefined;
+        for (let i = 0; i < 5; i++) {
+          t = performance.now();
+          const res = await fetch(`${base}/admin/stats?from=${from}&to=${today}`, { headers: { cookie } });
+          body = (await res.json()) as typeof body;
+          if (!res.ok) throw new Error(`stats ${username}: ${res.status} ${JSON.stringify(body)}`);
+          times.push(performance.now() - t);
+        }
+        const scope = await resolveScope(deps, { ...staff, bureauCode: '110105', staffId: '', csrf: '' } as never);
+        t = performance.now();
+        const direct = await directFigures(deps, scope, from, today);
+        const directMs = performance.now() - t;
+        if (direct.totals.received !== body!.totals.received) throw new Error(`${username} ${days} days: counters ${body!.totals.received}, cases ${direct.totals.received}`);
+        rows.push(
+          `${`${username} (${scope.label})`.padEnd(28)} ${String(days).padStart(4)} d ${String(body!.totals.received).padStart(8)} ${String(body!.source.documents).padStart(6)} ${median(times).toFixed(1).padStart(10)} ${directMs.toFixed(0).padStart(12)}`,
+        );
+      }
+    }
+    say('\nviewer                       period  cases   docs  counters ms  from cases ms');
+    for (const r of rows) say(r);
+  } finally {
+    server.close();
+    await closeDeps(deps);
+  }
+  say('DONE');
+}
+
+main().catch((err) => {
+  process.stderr.write(`insight bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
