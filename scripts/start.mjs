@@ -7,6 +7,7 @@ import {
 } from './lib/stack.mjs';
 
 const DEMO_STAFF = { username: 'demo', password: 'demo-12315' };
+const DEMO_CASES = 3000;
 
 async function waitForFile(file, newerThan, timeoutMs) {
   const until = Date.now() + timeoutMs;
@@ -50,7 +51,12 @@ async function main() {
       STATIC_H5_DIR: path.join(ROOT, 'dist/h5'),
     };
 
-    await tsx('seed', 'bff/src/seed-cli.ts', env, /^READY seeded/);
+    // Demo cases for the queue and the dashboard, the first time only (a fixed seed: the same demo each time).
+    log(`seeding demo data (the first start adds ${DEMO_CASES} generated cases; this takes a minute)`);
+    await tsx('seed', 'bff/src/seed-cli.ts', env, /^READY seeded/, {
+      args: ['--cases', String(DEMO_CASES), '--seed', '12315', '--if-empty'],
+      timeoutMs: 600_000,
+    });
     log('building the admin page');
     if (run(path.join(ROOT, 'node_modules/.bin/vite'), ['build', '--config', 'bff/admin/vite.config.mts', '--logLevel', 'warn']) !== 0) throw new Error('admin build failed');
 

@@ -87,7 +87,8 @@ async function main() {
         OUTBOX_POLL_MS: '200',
         LOG_LEVEL: 'warn',
       };
-      await tsx('seed', 'bff/src/seed-cli.ts', env, /^READY seeded/);
+      // Generated cases give the dashboard and the export something to show.
+      await tsx('seed', 'bff/src/seed-cli.ts', env, /^READY seeded/, { args: ['--cases', '1500', '--seed', '2026'], timeoutMs: 600_000 });
       const bff = procs.add(await startBff(env));
       procs.add(await startWorker(env));
       return jest('e2e', { E2E_BASE_URL: bff.url, E2E_STAFF_USERNAME: 'demo', E2E_STAFF_PASSWORD: env.DEMO_STAFF_PASSWORD });

@@ -11,7 +11,9 @@ import { seed } from './seed';
 import { insertCases } from './seed/cases';
 
 function options() {
-  const { values } = parseArgs({ options: { cases: { type: 'string' }, days: { type: 'string' }, seed: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { cases: { type: 'string' }, days: { type: 'string' }, seed: { type: 'string' }, 'if-empty': { type: 'boolean' } },
+  });
   const int = (name: string, value: string | undefined, min: number, max: number) => {
     if (value === undefined) return undefined;
     const n = Number(value);
@@ -20,6 +22,8 @@ function options() {
   };
   return {
     cases: int('cases', values.cases, 1, 5_000_000),
+    // Demo start-ups: add the cases only to a database that has none yet.
+    ifEmpty: values['if-empty'] ?? false,
     days: int('days', values.days, 1, 3650) ?? 180,
     // Without --seed each run differs; the seed used is printed so a run can be repeated.
     seed: int('seed', values.seed, 0, 2 ** 32 - 1) ?? Math.floor(Math.random() * 2 ** 32),
@@ -36,7 +40,9 @@ async function main() {
   try {
     await syncIndexes(deps);
     await seed(deps, { staffPassword: config.demoStaffPassword });
-    if (opts.cases) {
+    if (opts.cases && opts.ifEmpty && (await deps.models.Case.findOne({}, { _id: 1 }).lean())) {
+      say('cases exist already: no demo cases added');
+    } else if (opts.cases) {
       const started = Date.now();
       say(`adding ${opts.cases} cases over the last ${opts.days} days (--seed ${opts.seed})`);
       const r = await insertCases(deps, {

@@ -171,8 +171,8 @@ export async function startDatabase(fresh) {
 
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
-export function tsx(name, entry, env, ready) {
-  return startProcess(name, TSX, [entry], { env, ready });
+export function tsx(name, entry, env, ready, { args = [], timeoutMs } = {}) {
+  return startProcess(name, TSX, [entry, ...args], { env, ready, ...(timeoutMs ? { timeoutMs } : {}) });
 }
 
 /** The environment the BFF, the worker and the sandbox share. */
