@@ -14,6 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Connection } from 'mongoose';
+import type { Collection } from 'mongodb';
 import type { Deps } from '../../context';
 import { beijingDate, workingDaysBetween } from '../../../../shared/calendar/working-days';
 
@@ -86,7 +87,23 @@ export function scopeKeys(bureauCode: string, regionCode: string): string[] {
 }
 
 export const DAY_COLLECTION_PREFIX = 'insight_';
+const NAMES_COLLECTION = 'insight_respondents';
 const dayCollectionName = (day: string) => DAY_COLLECTION_PREFIX + day.replaceAll('-', '');
+
+/** Respondent names by the hash the counters use (`respondentKey`). */
+const namesCollection = (conn: Connection) => conn.db!.collection<{ _id: string; name: string }>(NAMES_COLLECTION);
+
+/** The names of some respondents, by hash; each read by `_id`. */
+export async function respondentNames(conn: Connection, keys: string[]): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  await Promise.all(
+    [...new Set(keys)].map(async (key) => {
+      const doc = await namesCollection(conn).findOne({ _id: key });
+      if (doc) out[key] = doc.name;
+    }),
+  );
+  return out;
+}
 
 /** The collection of one day's counter documents, keyed by scope. */
 export function dayCollection(conn: Connection, day: string) {
@@ -146,7 +163,6 @@ export async function recordCaseChange(deps: Deps, before: CaseFacts | null, aft
   try {
     const changes = changeSet(await side(deps, before), await side(deps, after));
     if (!changes.size) return;
-    const names = after ? { [`names.${encodeKey(respondentKey(after.respondent))}`]: after.respondent.name } : {};
     const byDay = new Map<string, Array<[string, Counts]>>();
     for (const [id, inc] of changes) {
       const [scope, day] = id.split('|');
@@ -154,11 +170,13 @@ export async function recordCaseChange(deps: Deps, before: CaseFacts | null, aft
     }
     for (const [day, updates] of byDay) {
       await dayCollection(deps.conn, day).bulkWrite(
-        updates.map(([scope, $inc]) => ({
-          updateOne: { filter: { _id: scope }, update: { $inc, ...(after && $inc.n !== undefined ? { $set: names } : {}) }, upsert: true },
-        })),
+        updates.map(([scope, $inc]) => ({ updateOne: { filter: { _id: scope }, update: { $inc }, upsert: true } })),
         { ordered: false },
       );
+    }
+    // A respondent's name is kept once, apart from the counts that name it by a hash.
+    if (!before && after) {
+      await namesCollection(deps.conn).updateOne({ _id: respondentKey(after.respondent) }, { $set: { name: after.respondent.name } }, { upsert: true });
     }
   } catch (err) {
     deps.logger.error({ err }, 'case counters not updated');
@@ -184,33 +202,38 @@ function nest(counts: Counts): Record<string, unknown> {
 export async function rebuildStats(deps: Deps): Promise<{ cases: number; documents: number; days: number; ms: number }> {
   const started = Date.now();
   // day -> scope -> counts
-  const days = new Map<string, Map<string, { counts: Counts; names: Record<string, string> }>>();
+  const days = new Map<string, Map<string, Counts>>();
+  const names = new Map<string, string>();
   let cases = 0;
   const cursor = deps.models.Case.find({}, CASE_FACTS_PROJECTION).lean<CaseFacts[]>().cursor({ batchSize: 1000 });
   for await (const c of cursor) {
     cases += 1;
     const s = (await side(deps, c))!;
-    const nameField = encodeKey(respondentKey(c.respondent));
+    names.set(respondentKey(c.respondent), c.respondent.name);
     let docs = days.get(s.day);
     if (!docs) days.set(s.day, (docs = new Map()));
     for (const key of s.keys) {
-      let entry = docs.get(key);
-      if (!entry) docs.set(key, (entry = { counts: {}, names: {} }));
-      for (const [field, n] of Object.entries(s.counts)) entry.counts[field] = (entry.counts[field] ?? 0) + n;
-      entry.names[nameField] = c.respondent.name;
+      let counts = docs.get(key);
+      if (!counts) docs.set(key, (counts = {}));
+      for (const [field, n] of Object.entries(s.counts)) counts[field] = (counts[field] ?? 0) + n;
     }
   }
   await dropDayCollections(deps.conn);
+  // Small batches: the embedded FerretDB stalls on large write commands.
+  const insertAll = async <T extends { _id: string }>(coll: Collection<T>, all: T[]) => {
+    for (let i = 0; i < all.length; i += 50) await coll.insertMany(all.slice(i, i + 50) as never[], { ordered: false });
+  };
   let documents = 0;
   for (const [day, docs] of days) {
-    const all = [...docs].map(([scope, { counts, names }]) => ({ _id: scope, ...nest(counts), names }));
+    const all = [...docs].map(([scope, counts]) => ({ _id: scope, ...nest(counts) }));
     documents += all.length;
-    // Small batches: the embedded FerretDB stalls on large write commands.
-    for (let i = 0; i < all.length; i += 50) await dayCollection(deps.conn, day).insertMany(all.slice(i, i + 50), { ordered: false });
+    await insertAll(dayCollection(deps.conn, day), all);
   }
+  await insertAll(namesCollection(deps.conn), [...names].map(([_id, name]) => ({ _id, name })));
   return { cases, documents, days: days.size, ms: Date.now() - started };
 }
 
+/** Drops every counter collection: the days and the respondent names (a rebuild writes both anew). */
 async function dropDayCollections(conn: Connection): Promise<void> {
   const names = await conn.db!.listCollections({}, { nameOnly: true }).toArray();
   for (const { name } of names) if (name.startsWith(DAY_COLLECTION_PREFIX)) await conn.db!.dropCollection(name);
@@ -230,11 +253,11 @@ export async function readDays(conn: Connection, scope: string, days: string[]):
   return out;
 }
 
-/** Flattens a stored counter document back to dotted counts (names excluded). */
+/** Flattens a stored counter document back to dotted counts. */
 export function flatten(doc: Record<string, unknown>): Counts {
   const out: Counts = {};
   for (const [k, v] of Object.entries(doc)) {
-    if (k === '_id' || k === 'names') continue;
+    if (k === '_id') continue;
     if (typeof v === 'number') out[k] = v;
     else if (v && typeof v === 'object') for (const [kk, n] of Object.entries(v)) if (typeof n === 'number') out[`${k}.${kk}`] = n;
   }

@@ -29,7 +29,7 @@ export async function directFigures(deps: Deps, scope: InsightScope, from: strin
     for (const [k, n] of Object.entries(contrib)) counts[k] = (counts[k] ?? 0) + n;
     const day = beijingDate(c.receivedAt);
     perDay.set(day, (perDay.get(day) ?? 0) + 1);
-    names[encodeKey(respondentKey(c.respondent))] = c.respondent.name;
+    names[respondentKey(c.respondent)] = c.respondent.name;
   }
   return figuresFrom(counts, daysBetween(from, to).map((day) => ({ day, count: perDay.get(day) ?? 0 })), names);
 }

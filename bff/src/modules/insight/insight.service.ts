@@ -11,7 +11,7 @@ import { CHANNEL_LABELS, type Channel } from '../../../../shared/complaint/intak
 import { COMPLAINT_STATUSES, FINAL_STATUSES, STATUS_LABELS, type ComplaintStatus } from '../../../../shared/complaint/status';
 import { beijingDate } from '../../../../shared/calendar/working-days';
 import type { HotspotView, InsightQuery, InsightView } from '../../../../shared/api/insight';
-import { encodeKey, flatten, readDays, type Counts } from './counters';
+import { flatten, readDays, respondentNames, type Counts } from './counters';
 import { dimension, HOTSPOT_RULE, isHotspot, percentile, sumCounts } from './figures';
 
 export interface InsightScope {
@@ -50,14 +50,13 @@ const shiftDay = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:0
 
 interface DayDoc {
   counts: Counts;
-  names: Record<string, string>;
 }
 
 /** The counter documents of one scope for the given days, by `_id` only. */
 async function loadDays(deps: Deps, scopeKey: string, days: string[]): Promise<Map<string, DayDoc>> {
   const out = new Map<string, DayDoc>();
   for (const [day, doc] of await readDays(deps.conn, scopeKey, days)) {
-    out.set(day, { counts: flatten(doc), names: (doc.names as Record<string, string>) ?? {} });
+    out.set(day, { counts: flatten(doc) });
   }
   return out;
 }
@@ -74,7 +73,14 @@ const problemLabel = (code: string) => findNode(PROBLEM_TYPE_TREE, code)?.name ?
 const channelLabel = (code: string) => CHANNEL_LABELS[code as Channel] ?? (code === 'none' ? '未填写' : code);
 const countyLabel = (code: string) => findRegion(code)?.fullName ?? code;
 
-/** The figures of a period from summed counters (and the per-day documents for the daily series). */
+const TOP_RESPONDENTS = 10;
+/** The respondents with the most cases, by hash, for their names to be looked up. */
+export const topRespondentKeys = (counts: Counts) => buckets(dimension(counts, 'resp'), String, TOP_RESPONDENTS).map((b) => b.key);
+
+/**
+ * The figures of a period from summed counters and the daily series; `names` has the names of at
+ * least the top respondents (topRespondentKeys).
+ */
 export function figuresFrom(counts: Counts, perDay: Array<{ day: string; count: number }>, names: Record<string, string>) {
   const received = counts.n ?? 0;
   const types = dimension(counts, 'type');
@@ -106,7 +112,7 @@ export function figuresFrom(counts: Counts, perDay: Array<{ day: string; count: 
     toDecision: { count: total(decisions), median: percentile(decisions, 0.5), p90: percentile(decisions, 0.9) },
     toClosure: { count: total(closures), median: percentile(closures, 0.5), p90: percentile(closures, 0.9) },
     mediation: { agreed, ended, successRate: ratio(agreed, agreed + ended) },
-    topRespondents: buckets(dimension(counts, 'resp'), (k) => names[encodeKey(k)] ?? '（未知）', 10),
+    topRespondents: buckets(dimension(counts, 'resp'), (k) => names[k] ?? '（未知）', TOP_RESPONDENTS),
   };
 }
 
@@ -129,20 +135,21 @@ export async function hotspots(deps: Deps, scope: InsightScope, today: string, l
   const pick = (days: string[]) => days.map((d) => docs.get(d)).filter((d): d is DayDoc => !!d);
   const recent = sumCounts(pick(recentDays).map((d) => d.counts));
   const base = sumCounts(pick(baseDays).map((d) => d.counts));
-  const names = Object.assign({}, ...pick([...baseDays, ...recentDays]).map((d) => d.names)) as Record<string, string>;
   const found: Array<Omit<HotspotView, 'seen'>> = [];
-  for (const [kind, dim, label] of [
-    ['respondent', 'resp', (k: string) => names[encodeKey(k)] ?? '（未知）'],
-    ['category', 'cat', categoryLabel],
+  for (const [kind, dim] of [
+    ['respondent', 'resp'],
+    ['category', 'cat'],
   ] as const) {
     const baseline = dimension(base, dim);
     for (const [key, count] of dimension(recent, dim)) {
       // Cases without a category (reports may leave it out) are no concentration of anything.
       if (key === 'none') continue;
       const { hot, usual } = isHotspot(count, baseline.get(key) ?? 0);
-      if (hot) found.push({ kind, key, label: label(key), recent: count, usual });
+      if (hot) found.push({ kind, key, label: kind === 'category' ? categoryLabel(key) : key, recent: count, usual });
     }
   }
+  const names = await respondentNames(deps.conn, found.filter((h) => h.kind === 'respondent').map((h) => h.key));
+  for (const h of found) if (h.kind === 'respondent') h.label = names[h.key] ?? '（未知）';
   found.sort((a, b) => b.recent / Math.max(b.usual, 0.5) - a.recent / Math.max(a.usual, 0.5));
   if (!found.length) return [];
   const Marks = hotspotMarkModel(deps.conn);
@@ -162,7 +169,7 @@ export async function insight(deps: Deps, staff: StaffSession, query: InsightQue
   const loaded = await loadDays(deps, scope.key, days);
   const inPeriod = days.map((d) => loaded.get(d)).filter((d): d is DayDoc => !!d);
   const counts = sumCounts(inPeriod.map((d) => d.counts));
-  const names = Object.assign({}, ...inPeriod.map((d) => d.names)) as Record<string, string>;
+  const names = await respondentNames(deps.conn, topRespondentKeys(counts));
   const perDay = days.map((day) => ({ day, count: loaded.get(day)?.counts.n ?? 0 }));
   const hot = await hotspots(deps, scope, today, loaded);
   return {
