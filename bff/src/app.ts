@@ -23,6 +23,7 @@ import { staffRoutes } from './modules/staff/staff.routes';
 import { insightRoutes } from './modules/insight/insight.routes';
 import { auditRoutes } from './modules/audit/audit.routes';
 import { feedbackRoutes } from './modules/handling/feedback.routes';
+import { exportRoutes } from './modules/export/export.routes';
 
 export const API_PREFIX = '/api/v1';
 
@@ -42,6 +43,7 @@ export function createApi(deps: Deps): Api {
   auditRoutes(api, deps);
   feedbackRoutes(api, deps);
   deliveryRoutes(api, deps);
+  exportRoutes(api, deps);
   if (deps.config.sandbox) sandboxRoutes(api, deps);
   return api;
 }
@@ -67,6 +69,12 @@ function spa(prefix: string, dir: string): Koa.Middleware {
 
 export function createApp(deps: Deps): Koa {
   const app = new Koa({ proxy: deps.config.production });
+  // Errors after the response has started (a download whose client went away, a stream that broke)
+  // reach Koa's 'error' event, not the error middleware: they go to the log, not to stderr.
+  app.on('error', (err: Error & { code?: string }, ctx?: Koa.Context) => {
+    if (err.code === 'ERR_STREAM_PREMATURE_CLOSE') deps.logger.info({ path: ctx?.path }, 'client closed the response early');
+    else deps.logger.error({ err, path: ctx?.path }, 'response failed');
+  });
   const api = createApi(deps);
   const openapi = api.openapi({ title: '12315 消费者投诉举报平台 API', version: '1' });
 

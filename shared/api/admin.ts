@@ -52,6 +52,30 @@ export const caseListQuery = z.strictObject({
 /** The queue's filters as the server applies them (defaults filled in). */
 export type CaseListQuery = z.output<typeof caseListQuery>;
 export type CaseFilters = Pick<CaseListQuery, keyof typeof caseFilterFields>;
+
+export const EXPORT_FORMATS = ['csv', 'xlsx'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+/** preparing: counting the rows; running: writing them; then how it ended. */
+export const EXPORT_STATES = ['preparing', 'running', 'done', 'aborted', 'failed'] as const;
+
+/** The queue's filters plus the file format; personal=full opens the complainant's name and phone. */
+export const exportQuery = z.strictObject({
+  ...caseFilterFields,
+  format: z.enum(EXPORT_FORMATS, '导出格式应为 csv 或 xlsx'),
+  personal: z.enum(['masked', 'full'], '个人信息选项应为 masked 或 full').default('masked'),
+  /** Chosen by the page, so it can follow the progress while the browser downloads. */
+  exportId: z.uuid('导出标识格式不正确').optional(),
+});
+export type ExportQuery = z.output<typeof exportQuery>;
+
+export const exportProgress = z.object({
+  exportId: z.string(),
+  format: z.enum(EXPORT_FORMATS),
+  total: z.number().int(),
+  done: z.number().int(),
+  state: z.enum(EXPORT_STATES),
+});
+export type ExportProgress = z.infer<typeof exportProgress>;
 /** The queue's filters as the admin page sends them. */
 export type CaseQuery = Omit<z.input<typeof caseListQuery>, 'overdue' | 'dueSoon' | 'page' | 'pageSize'> & {
   overdue?: boolean;
@@ -205,7 +229,7 @@ export const staffUpdateBody = z.strictObject({
 });
 
 export const auditQuery = z.strictObject({
-  action: z.enum(['case_view', 'reveal', 'transition', 'staff_create', 'staff_update', 'bureau_create', 'bureau_update', 'hotspot_seen']).optional(),
+  action: z.enum(['case_view', 'reveal', 'transition', 'export', 'staff_create', 'staff_update', 'bureau_create', 'bureau_update', 'hotspot_seen']).optional(),
   caseNumber: z.string().max(32).optional(),
   username: z.string().max(64).optional(),
   page: z.coerce.number().int().min(1).max(10_000).default(1),

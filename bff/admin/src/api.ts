@@ -8,12 +8,14 @@ import type {
   bureauView,
   dashboardView,
   deliveryView,
+  exportProgress,
   staffAccountView,
   staffCreateBody,
   staffSessionReply,
   staffUpdateBody,
   staffView,
   CaseQuery,
+  ExportFormat,
   PiiField,
 } from '../../../shared/api/admin';
 import type { timelineEntry } from '../../../shared/api/complaints';
@@ -47,6 +49,8 @@ export interface RegionOption {
   name: string;
   level: string;
 }
+export type ExportProgress = z.infer<typeof exportProgress>;
+export type { ExportFormat };
 type FieldError = NonNullable<ErrorBody['error']['fields']>[number];
 
 
@@ -126,6 +130,9 @@ function keepSession(reply: StaffSession): Staff {
 
 const caseUrl = (number: string) => `/admin/cases/${encodeURIComponent(number)}`;
 
+/** The queue's filters, which an export takes too (not its sort or page). */
+const FILTER_KEYS = ['status', 'type', 'category', 'region', 'overdue', 'dueSoon', 'from', 'to', 'q'] as const;
+
 export const api = {
   insight(q: { from: string; to: string; region?: string }): Promise<Insight> {
     const params = new URLSearchParams({ from: q.from, to: q.to, ...(q.region ? { region: q.region } : {}) });
@@ -163,6 +170,23 @@ export const api = {
       if (value !== undefined && value !== '') params.set(key, String(value));
     }
     return request<CaseList>('GET', `/admin/cases?${params}`);
+  },
+
+  /** Where the browser downloads an export of the queue's current filters (a plain GET: no CSRF token needed). */
+  exportUrl(query: CaseQuery, format: ExportFormat, personal: 'masked' | 'full', exportId: string): string {
+    const params = new URLSearchParams();
+    for (const key of FILTER_KEYS) {
+      const value = query[key];
+      if (value !== undefined && value !== '') params.set(key, String(value));
+    }
+    params.set('format', format);
+    if (personal === 'full') params.set('personal', 'full');
+    params.set('exportId', exportId);
+    return `${BASE}/admin/export?${params}`;
+  },
+
+  exportProgress(exportId: string): Promise<ExportProgress> {
+    return request<ExportProgress>('GET', `/admin/export/progress/${encodeURIComponent(exportId)}`);
   },
 
   dashboard(): Promise<Dashboard> {

@@ -54,6 +54,7 @@ export const AUDIT_LABELS: Record<string, string> = {
   case_view: '查看案件',
   reveal: '查看投诉人信息',
   transition: '办理操作',
+  export: '导出案件',
   staff_create: '新增工作人员',
   staff_update: '修改工作人员',
   bureau_create: '新增机构',

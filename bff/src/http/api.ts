@@ -21,6 +21,8 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z
   query?: Q;
   params?: P;
   response?: z.ZodType;
+  /** Content types of a file the route sends instead of JSON (a download). */
+  produces?: readonly string[];
   status?: number;
   middleware?: Middleware[];
 }
@@ -80,9 +82,11 @@ export class Api {
         ...(spec.params ? { params: spec.params as z.ZodObject } : {}),
       },
       responses: {
-        [spec.status ?? (spec.response ? 200 : 204)]: spec.response
+        [spec.status ?? (spec.response || spec.produces ? 200 : 204)]: spec.response
           ? { description: 'OK', content: { 'application/json': { schema: spec.response } } }
-          : { description: 'No content' },
+          : spec.produces
+            ? { description: 'File', content: Object.fromEntries(spec.produces.map((type) => [type, { schema: { type: 'string', format: 'binary' } }])) }
+            : { description: 'No content' },
         default: { description: 'Error', content: { 'application/json': { schema: errorBody } } },
       },
       ...(spec.security ? { security: [{ [spec.security]: [] }] } : {}),

@@ -10,8 +10,27 @@ const ACTION_OPTIONS = Object.entries(AUDIT_LABELS).map(([value, label]) => ({ v
 
 const statusText = (s: string) => STATUS_LABELS[s as ComplaintStatus] ?? s;
 
+const EXPORT_STATES: Record<string, string> = { started: '开始', completed: '完成', aborted: '中断', failed: '失败' };
+
+/** An export is stored as JSON (state, format, rows, filters) for programs; people read a sentence. */
+function exportText(detail: string): string {
+  try {
+    const d = JSON.parse(detail) as { state: string; format: string; personal: string; total: number; rows?: number; filters: Record<string, unknown> };
+    const filters = Object.entries(d.filters).map(([k, v]) => `${k}=${String(v)}`).join(' ');
+    return [
+      `${d.format.toUpperCase()} ${EXPORT_STATES[d.state] ?? d.state}`,
+      d.rows === undefined ? `共 ${d.total} 件` : `${d.rows} / ${d.total} 件`,
+      d.personal === 'full' ? '含完整个人信息' : '个人信息已脱敏',
+      filters ? `筛选：${filters}` : '全部案件',
+    ].join('，');
+  } catch {
+    return detail;
+  }
+}
+
 /** A transition is stored as "action: from -> to" for programs; people read it in Chinese. */
 function detailText(e: AuditEntry): string {
+  if (e.action === 'export' && e.detail) return exportText(e.detail);
   const m = e.action === 'transition' && e.detail ? /^(\w+): (\w+) -> (\w+)$/.exec(e.detail) : null;
   return m ? `${actionLabel(m[1])}：${statusText(m[2])} → ${statusText(m[3])}` : (e.detail ?? '');
 }

@@ -11,6 +11,7 @@ import { CATEGORY_TREE, PROBLEM_TYPE_TREE, type CategoryNode } from '../../../..
 import { StatusTag } from '../components/StatusTag';
 import { DeadlineBadge, runningDeadline } from '../components/DeadlineBadge';
 import { useLoad } from '../useLoad';
+import { ExportButtons, ExportProgressBar, useExport } from '../components/Export';
 
 interface TreeOption {
   title: string;
@@ -75,6 +76,7 @@ export default function Queue() {
   const [dashboard, setDashboard] = useState<Dashboard>();
   const [reloads, setReloads] = useState(0);
   const { data, error, loading } = useLoad<CaseList>(() => api.listCases(queryFrom(new URLSearchParams(key))), [key, reloads]);
+  const exp = useExport(query);
 
   useEffect(() => {
     api.dashboard().then(setDashboard, () => undefined);
@@ -157,13 +159,16 @@ export default function Queue() {
       <Card
         title="案件列表"
         extra={
-          <Select
-            id="sort"
-            style={{ width: 150 }}
-            options={SORT_OPTIONS}
-            value={query.sort ?? 'received_desc'}
-            onChange={(value: string) => update({ sort: value === 'received_desc' ? undefined : value })}
-          />
+          <Space>
+            <ExportButtons exp={exp} />
+            <Select
+              id="sort"
+              style={{ width: 150 }}
+              options={SORT_OPTIONS}
+              value={query.sort ?? 'received_desc'}
+              onChange={(value: string) => update({ sort: value === 'received_desc' ? undefined : value })}
+            />
+          </Space>
         }
       >
         <Space wrap style={{ marginBottom: 16 }} className="filters">
@@ -232,6 +237,7 @@ export default function Queue() {
             onSearch={(value) => update({ q: value.trim() || undefined })}
           />
         </Space>
+        <ExportProgressBar exp={exp} />
         {error && (
           <Alert
             type="error"

@@ -5,6 +5,7 @@ export const AUDIT_ACTIONS = [
   'case_view',
   'reveal',
   'transition',
+  'export',
   'staff_create',
   'staff_update',
   'bureau_create',

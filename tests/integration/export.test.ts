@@ -1,0 +1,246 @@
+import { randomUUID } from 'node:crypto';
+import ExcelJS from 'exceljs';
+import mongoose from 'mongoose';
+import { seed } from '../../bff/src/seed';
+import { insertCases } from '../../bff/src/seed/cases';
+import { COLUMNS, ANONYMOUS, beijingTime } from '../../bff/src/modules/export/export.columns';
+import { STATUS_LABELS, type ComplaintStatus } from '../../shared/complaint/status';
+import { startHarness, type Harness } from '../support/harness';
+import { createStaff, signIn, STAFF_PASSWORD, type StaffClient } from '../support/handling';
+import { parseCsv } from '../support/csv';
+
+let h: Harness;
+let demo: StaffClient;
+let haidian: StaffClient;
+let bjSuper: StaffClient;
+let shSuper: StaffClient;
+let admin: StaffClient;
+
+beforeAll(async () => {
+  h = await startHarness();
+  await seed(h.deps, { staffPassword: STAFF_PASSWORD });
+  await insertCases(h.deps, { count: 300, seed: 2026 });
+  await createStaff(h, { username: 'hd-handler', role: 'handler', bureauCode: '110108', regionPrefix: '110108' });
+  await createStaff(h, { username: 'bj-super', role: 'supervisor', bureauCode: '110105', regionPrefix: '11' });
+  await createStaff(h, { username: 'sh-super', role: 'supervisor', bureauCode: '310104', regionPrefix: '31' });
+  await createStaff(h, { username: 'root', role: 'admin', bureauCode: '110105', regionPrefix: '' });
+  [demo, haidian, bjSuper, shSuper, admin] = await Promise.all(['demo', 'hd-handler', 'bj-super', 'sh-super', 'root'].map((u) => signIn(h, u)));
+});
+afterAll(() => h.close());
+
+interface Download {
+  status: number;
+  headers: Headers;
+  bytes: Buffer;
+}
+
+/** Downloads an export and waits until the server has recorded its end (a moment after the last byte). */
+async function download(client: StaffClient, query: string): Promise<Download> {
+  const res = await fetch(`${h.url}/api/v1/admin/export?${query}`, { headers: { cookie: client.cookie } });
+  const bytes = Buffer.from(await res.arrayBuffer());
+  const id = res.headers.get('x-export-id');
+  for (let tries = 0; id && tries < 100; tries += 1) {
+    const p = await client.get(`/admin/export/progress/${id}`);
+    if (['done', 'aborted', 'failed'].includes(p.body.state)) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { status: res.status, headers: res.headers, bytes };
+}
+
+async function csvOf(client: StaffClient, query = '') {
+  const res = await download(client, `format=csv${query ? `&${query}` : ''}`);
+  expect(res.status).toBe(200);
+  const [header, ...rows] = parseCsv(res.bytes.toString('utf8'));
+  expect(header).toEqual(COLUMNS.map((c) => c.header));
+  return { res, rows, numbers: rows.map((r) => r[0]) };
+}
+
+type Lean = {
+  number: string;
+  status: string;
+  bureauCode: string;
+  anonymous?: boolean;
+  respondent: { name: string };
+  business?: { amountCents: number };
+  timeline: Array<{ at: Date; action: string }>;
+  complainant?: { nameMasked?: string; phoneMasked?: string; nameSealed?: string; phoneSealed?: string; idNumberSealed?: string };
+};
+const casesWhere = (filter: Record<string, unknown> = {}) => h.deps.models.Case.find(filter).lean<Lean[]>();
+const numbersWhere = async (filter: Record<string, unknown> = {}) => new Set((await casesWhere(filter)).map((d) => d.number));
+const exportAudits = () => h.deps.models.AuditEntry.find({ action: 'export' }).sort({ at: 1 }).lean<Array<{ username: string; target: string; detail: string }>>();
+const col = (header: string) => COLUMNS.findIndex((c) => c.header === header);
+
+describe('CSV export', () => {
+  it('sends UTF-8 with a byte order mark, a Chinese file name and the row count, and every case of the handler\'s bureau', async () => {
+    const { res, rows, numbers } = await csvOf(demo);
+    expect([...res.bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const disposition = res.headers.get('content-disposition')!;
+    expect(disposition).toMatch(/^attachment; filename="cases-\d{8}-\d{4}\.csv"; filename\*=UTF-8''/);
+    expect(decodeURIComponent(disposition.split("UTF-8''")[1])).toMatch(/^案件导出-\d{8}-\d{4}\.csv$/);
+    const expected = await numbersWhere({ bureauCode: '110105' });
+    expect(expected.size).toBeGreaterThan(5);
+    expect(new Set(numbers)).toEqual(expected);
+    expect(numbers).toHaveLength(expected.size);
+    expect(res.headers.get('x-export-total')).toBe(String(expected.size));
+    expect(rows.every((r) => r[col('承办单位')] === '北京市朝阳区市场监督管理局')).toBe(true);
+  });
+
+  it('writes each case as the columns say: labels in Chinese, yuan with two decimals, masked contact details', async () => {
+    const { rows } = await csvOf(demo, 'type=complaint');
+    const docs = new Map((await casesWhere({ bureauCode: '110105', type: 'complaint' })).map((d) => [d.number, d]));
+    expect(rows.length).toBe(docs.size);
+    for (const r of rows) {
+      const d = docs.get(r[0])!;
+      expect(r[col('类型')]).toBe('投诉');
+      expect(r[col('状态')]).toBe(STATUS_LABELS[d.status as ComplaintStatus]);
+      expect(r[col('被投诉/举报对象')]).toBe(d.respondent.name);
+      expect(r[col('金额(元)')]).toBe((d.business!.amountCents / 100).toFixed(2));
+      expect(r[col('投诉/举报人')]).toBe(d.complainant!.nameMasked);
+      expect(r[col('联系电话')]).toBe(d.complainant!.phoneMasked);
+      expect(r[col('接收时间')]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+      expect(['是', '否']).toContain(r[col('是否超期')]);
+      // The step into the final state, not the feedback the consumer gave afterwards.
+      const final = d.timeline.find((t) => ['close', 'reject', 'withdraw'].includes(t.action));
+      expect(r[col('办结时间')]).toBe(final ? beijingTime(final.at) : '');
+    }
+  });
+
+  it('shows 匿名 for anonymous reports and never a plain phone number or ID number by default', async () => {
+    const { res, rows } = await csvOf(admin);
+    const docs = await casesWhere();
+    const anonymous = docs.filter((d) => d.anonymous);
+    expect(anonymous.length).toBeGreaterThan(0);
+    for (const d of anonymous) {
+      const row = rows.find((r) => r[0] === d.number)!;
+      expect([row[col('投诉/举报人')], row[col('联系电话')]]).toEqual([ANONYMOUS, ANONYMOUS]);
+    }
+    const text = res.bytes.toString('utf8');
+    for (const d of docs.filter((x) => x.complainant?.phoneSealed)) {
+      expect(text).not.toContain(h.deps.pii.open(d.complainant!.phoneSealed!));
+      if (d.complainant!.idNumberSealed) expect(text).not.toContain(h.deps.pii.open(d.complainant!.idNumberSealed));
+    }
+  });
+});
+
+describe('scope and filters', () => {
+  it.each([
+    ['a handler of 海淀', () => haidian, { bureauCode: '110108' }],
+    ['the Beijing supervisor', () => bjSuper, { bureauCode: mongoose.trusted({ $regex: '^11' }) }],
+    ['the Shanghai supervisor', () => shSuper, { bureauCode: mongoose.trusted({ $regex: '^31' }) }],
+    ['an admin', () => admin, {}],
+  ])('%s gets exactly the cases in scope', async (_who, client, filter) => {
+    const { numbers } = await csvOf(client());
+    expect(new Set(numbers)).toEqual(await numbersWhere(filter));
+  });
+
+  it('intersects the queue\'s filters with the scope: another region gives nothing, a status only those cases', async () => {
+    expect((await csvOf(bjSuper, 'region=31')).rows).toEqual([]);
+    const closed = await csvOf(bjSuper, 'status=closed&type=complaint');
+    expect(new Set(closed.numbers)).toEqual(await numbersWhere({ bureauCode: mongoose.trusted({ $regex: '^11' }), status: 'closed', type: 'complaint' }));
+    const overdue = await csvOf(admin, 'overdue=true');
+    expect(new Set(overdue.numbers)).toEqual(await numbersWhere({ deadlineState: 'overdue' }));
+    expect(overdue.rows.every((r) => r[col('是否超期')] === '是')).toBe(true);
+  });
+
+  it('gives the same cases as the queue for the same filters', async () => {
+    const query = 'category=goods&from=2026-01-01';
+    const list = await admin.get(`/admin/cases?${query}&pageSize=100`);
+    const { numbers } = await csvOf(admin, query);
+    expect(numbers).toHaveLength(list.body.total);
+    for (const item of list.body.items) expect(numbers).toContain(item.number);
+  });
+});
+
+describe('personal data', () => {
+  it('opens name and phone for a handler who asks for personal=full, but never the ID number', async () => {
+    const { res, rows } = await csvOf(demo, 'personal=full&type=complaint');
+    const docs = await casesWhere({ bureauCode: '110105', type: 'complaint' });
+    for (const d of docs) {
+      const row = rows.find((r) => r[0] === d.number)!;
+      expect(row[col('投诉/举报人')]).toBe(h.deps.pii.open(d.complainant!.nameSealed!));
+      expect(row[col('联系电话')]).toBe(h.deps.pii.open(d.complainant!.phoneSealed!));
+      expect(res.bytes.toString('utf8')).not.toContain(h.deps.pii.open(d.complainant!.idNumberSealed!));
+    }
+    const audits = await exportAudits();
+    expect(JSON.parse(audits[audits.length - 1].detail)).toMatchObject({ state: 'completed', personal: 'full', rows: docs.length });
+  });
+
+  it('lets a supervisor open them too, and refuses an admin with 403 without writing or auditing anything', async () => {
+    expect((await download(bjSuper, 'format=xlsx&personal=full')).status).toBe(200);
+    const before = (await exportAudits()).length;
+    const res = await download(admin, 'format=csv&personal=full');
+    expect(res.status).toBe(403);
+    expect(JSON.parse(res.bytes.toString('utf8'))).toEqual({ error: { code: 'ROLE_FORBIDDEN', message: expect.stringContaining('管理员') } });
+    expect(await exportAudits()).toHaveLength(before);
+  });
+});
+
+describe('XLSX export', () => {
+  it('writes a workbook with the same header and rows, amounts as numbers', async () => {
+    const res = await download(demo, 'format=xlsx');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(decodeURIComponent(res.headers.get('content-disposition')!.split("UTF-8''")[1])).toMatch(/\.xlsx$/);
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(res.bytes as unknown as ArrayBuffer);
+    const sheet = book.getWorksheet('案件')!;
+    const values = (n: number) => (sheet.getRow(n).values as unknown[]).slice(1);
+    expect(values(1)).toEqual(COLUMNS.map((c) => c.header));
+    const docs = new Map((await casesWhere({ bureauCode: '110105' })).map((d) => [d.number, d]));
+    expect(sheet.rowCount - 1).toBe(docs.size);
+    for (let n = 2; n <= sheet.rowCount; n += 1) {
+      const row = values(n);
+      const d = docs.get(row[0] as string)!;
+      expect(d).toBeDefined();
+      if (d.business) expect(row[col('金额(元)')]).toBeCloseTo(d.business.amountCents / 100, 2);
+      expect(row[col('状态')]).toBe(STATUS_LABELS[d.status as ComplaintStatus]);
+    }
+  });
+});
+
+describe('audit and progress', () => {
+  it('records the start and the completion with the row count, and keeps progress for the one who exported', async () => {
+    const exportId = randomUUID();
+    const { rows } = await csvOf(haidian, `status=closed&exportId=${exportId}`);
+    const entries = (await exportAudits()).filter((e) => e.target === exportId);
+    expect(entries.map((e) => [e.username, JSON.parse(e.detail)])).toEqual([
+      ['hd-handler', { state: 'started', format: 'csv', personal: 'masked', total: rows.length, filters: { status: 'closed' } }],
+      ['hd-handler', { state: 'completed', rows: rows.length, format: 'csv', personal: 'masked', total: rows.length, filters: { status: 'closed' } }],
+    ]);
+    const progress = await haidian.get(`/admin/export/progress/${exportId}`);
+    expect(progress.status).toBe(200);
+    expect(progress.body).toEqual({ exportId, format: 'csv', total: rows.length, done: rows.length, state: 'done' });
+    for (const other of [demo, admin]) {
+      const res = await other.get(`/admin/export/progress/${exportId}`);
+      expect(res.status).toBe(404);
+      expect(res.body.error.code).toBe('EXPORT_NOT_FOUND');
+    }
+    expect((await haidian.get(`/admin/export/progress/${randomUUID()}`)).status).toBe(404);
+    expect((await haidian.get('/admin/export/progress/not-a-uuid')).status).toBe(400);
+  });
+
+  it.each([
+    ['an unknown format', 'format=pdf'],
+    ['no format', 'status=closed'],
+    ['an unknown filter', 'format=csv&sort=due_asc'],
+    ['a bad status', 'format=csv&status=lost'],
+    ['a date that does not exist', 'format=csv&from=2026-02-30'],
+    ['a bad personal option', 'format=csv&personal=all'],
+    ['an export id that is not a UUID', 'format=csv&exportId=abc'],
+  ])('answers %s with 400, writes no file and audits nothing', async (_what, query) => {
+    const before = (await exportAudits()).length;
+    const res = await download(demo, query);
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-disposition')).toBeNull();
+    const body = JSON.parse(res.bytes.toString('utf8'));
+    expect(body.error.code).toBe('VALIDATION_FAILED');
+    expect(body.error.message).toMatch(/[\u4e00-\u9fa5]/);
+    expect(await exportAudits()).toHaveLength(before);
+  });
+
+  it('asks for a staff session', async () => {
+    const res = await fetch(`${h.url}/api/v1/admin/export?format=csv`);
+    expect(res.status).toBe(401);
+  });
+});
