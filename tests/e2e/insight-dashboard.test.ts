@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { BASE_URL, launch, shot } from './browser';
+import { parseCsv } from '../support/csv';
 
 let browser: Browser;
 let page: Page;
@@ -42,4 +43,36 @@ test('opens the dashboard; its figures are the stats of the chosen period', asyn
   expect(await received()).toBe(week.totals.received);
   expect(week.perDay).toHaveLength(7);
   await page.screenshot({ path: shot('insight-02-dashboard-7-days'), fullPage: true });
+});
+
+test('downloads the CSV of the period from the queue; its rows are the filtered cases', async () => {
+  await page.locator('a', { hasText: '在案件列表中查看并导出' }).click();
+  await page.locator('.export-csv').waitFor();
+  await page.screenshot({ path: shot('insight-03-queue-from-dashboard'), fullPage: true });
+  const from = beijingDay(-6);
+  const to = beijingDay(0);
+  // The queue opens with the dashboard's period as its filter.
+  expect(page.url()).toContain(`from=${from}&to=${to}`);
+  // The cases the queue lists for the same filters, every page of them.
+  const numbers: string[] = [];
+  for (let p = 1; ; p++) {
+    const res = await page.request.get(`${BASE_URL}/api/v1/admin/cases?from=${from}&to=${to}&pageSize=100&page=${p}`);
+    const body = await res.json();
+    numbers.push(...body.items.map((i: { number: string }) => i.number));
+    if (numbers.length >= body.total) break;
+  }
+  expect(numbers.length).toBeGreaterThan(0);
+
+  const download = page.waitForEvent('download');
+  await page.locator('.export-csv').click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/\.csv$/);
+  const text = fs.readFileSync((await file.path())!, 'utf8');
+  const rows = parseCsv(text).filter((r) => r.length > 1);
+  const [header, ...data] = rows;
+  expect(header[0]).toBe('编号');
+  expect(data.map((r) => r[0]).sort()).toEqual([...numbers].sort());
+  // Masked by default: no full mainland mobile number in the file.
+  expect(text).not.toMatch(/(?<!\d)1[3-9]\d{9}(?!\d)/);
+  await page.screenshot({ path: shot('insight-04-queue-exported'), fullPage: true });
 });
