@@ -74,5 +74,7 @@ test('downloads the CSV of the period from the queue; its rows are the filtered 
   expect(data.map((r) => r[0]).sort()).toEqual([...numbers].sort());
   // Masked by default: no full mainland mobile number in the file.
   expect(text).not.toMatch(/(?<!\d)1[3-9]\d{9}(?!\d)/);
+  // The page follows the export to its end.
+  await page.locator('.ant-message', { hasText: `导出完成，共 ${numbers.length} 件` }).waitFor({ timeout: 30_000 });
   await page.screenshot({ path: shot('insight-04-queue-exported'), fullPage: true });
 });
