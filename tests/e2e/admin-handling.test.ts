@@ -63,6 +63,7 @@ test('a handler filters the queue, accepts, mediates, ends mediation with a lega
   // Filter: only submitted complaints, then the respondent's name as keyword.
   await page.locator('#status-filter').click();
   await page.locator('.ant-select-item-option', { hasText: '待受理' }).click();
+  await page.waitForURL(/status=submitted/);
   await page.locator('#keyword').fill(respondent);
   await page.locator('#keyword').press('Enter');
   await page.waitForURL(/q=/);

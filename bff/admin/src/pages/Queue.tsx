@@ -83,7 +83,9 @@ export default function Queue() {
   }, [reloads]);
 
   function update(changes: Record<string, string | undefined>) {
-    const next = new URLSearchParams(params);
+    // From the address as it is now, not as this render saw it: a handler kept from an earlier
+    // render (the filters re-render while the list loads) must not undo a filter set since.
+    const next = new URLSearchParams(window.location.hash.split('?')[1] ?? '');
     for (const [k, value] of Object.entries(changes)) {
       if (value) next.set(k, value);
       else next.delete(k);
