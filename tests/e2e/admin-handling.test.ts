@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { BASE_URL, launch, SCREENSHOTS } from './browser';
+import { BASE_URL, launch, SCREENSHOTS, staffLogin } from './browser';
 import { fillComplaint, markVerified } from './intake-steps';
 
 const SHOTS = process.env.E2E_SHOTS_DIR ?? SCREENSHOTS;
@@ -54,10 +54,7 @@ test('a consumer files a complaint in the H5 build', async () => {
 test('a handler filters the queue, accepts, mediates, ends mediation with a legal ground and closes', async () => {
   expect(number).not.toBe('');
   const page = await browser.newPage({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
-  await page.goto(`${BASE_URL}/admin/`);
-  await page.locator('#username').fill(process.env.E2E_STAFF_USERNAME ?? 'demo');
-  await page.locator('#password').fill(process.env.E2E_STAFF_PASSWORD ?? '');
-  await page.getByRole('button', { name: /登\s*录/ }).click();
+  await staffLogin(page);
   await page.locator('.dashboard').waitFor({ timeout: 15_000 });
 
   // Filter: only submitted complaints, then the respondent's name as keyword.
@@ -126,10 +123,7 @@ test('the consumer sees the same steps in the H5 case page and leaves feedback',
 
 test('an admin adds a bureau and reads the audit log of those steps', async () => {
   const page = await browser.newPage({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
-  await page.goto(`${BASE_URL}/admin/`);
-  await page.locator('#username').fill('admin');
-  await page.locator('#password').fill(process.env.E2E_STAFF_PASSWORD ?? '');
-  await page.getByRole('button', { name: /登\s*录/ }).click();
+  await staffLogin(page, 'admin');
   await page.locator('.nav-staff').click();
   await page.getByRole('tab', { name: '机构' }).click();
   await page.getByRole('button', { name: '新增机构' }).click();

@@ -1,7 +1,7 @@
 /** Debian's Chromium driven by playwright-core (each launch gets a fresh profile), with the flags this closed network needs. */
 import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const BASE_URL = process.env.E2E_BASE_URL ?? '';
 export const SCREENSHOTS = path.resolve(__dirname, '../../.run/screenshots');
@@ -25,3 +25,11 @@ export async function launch(): Promise<Browser> {
 }
 
 export const shot = (name: string) => path.join(SCREENSHOTS, `${name}.png`);
+
+/** Signs a staff member in on the admin page (the demo handler unless named). */
+export async function staffLogin(page: Page, username = process.env.E2E_STAFF_USERNAME ?? 'demo'): Promise<void> {
+  await page.goto(`${BASE_URL}/admin/`);
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill(process.env.E2E_STAFF_PASSWORD ?? '');
+  await page.getByRole('button', { name: /登\s*录/ }).click();
+}

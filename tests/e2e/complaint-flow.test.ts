@@ -4,7 +4,7 @@
  * message, and the consumer sees the new status.
  */
 import type { Browser, Page } from 'playwright-core';
-import { BASE_URL, launch, shot } from './browser';
+import { BASE_URL, launch, shot, staffLogin } from './browser';
 import { fillComplaint, markVerified } from './intake-steps';
 
 const identity = `e2e-${Date.now().toString(36)}`;
@@ -47,10 +47,7 @@ test('a consumer signs in silently and files a complaint in the H5 build', async
 test('staff log in to the admin page and accept the case', async () => {
   expect(number).not.toBe('');
   const page = await browser.newPage({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
-  await page.goto(`${BASE_URL}/admin/`);
-  await page.locator('#username').fill(process.env.E2E_STAFF_USERNAME ?? 'demo');
-  await page.locator('#password').fill(process.env.E2E_STAFF_PASSWORD ?? '');
-  await page.getByRole('button', { name: /登\s*录/ }).click();
+  await staffLogin(page);
 
   const row = page.locator(`tr[data-row-key="${number}"]`);
   await row.waitFor({ timeout: 15_000 });

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
-import { BASE_URL, launch, shot } from './browser';
+import { BASE_URL, launch, shot, staffLogin } from './browser';
 import { parseCsv } from '../support/csv';
 
 let browser: Browser;
@@ -13,10 +13,7 @@ let page: Page;
 beforeAll(async () => {
   browser = await launch();
   page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, locale: 'zh-CN', timezoneId: 'Asia/Shanghai', acceptDownloads: true });
-  await page.goto(`${BASE_URL}/admin/`);
-  await page.locator('#username').fill('admin');
-  await page.locator('#password').fill(process.env.E2E_STAFF_PASSWORD ?? '');
-  await page.getByRole('button', { name: /登\s*录/ }).click();
+  await staffLogin(page, 'admin');
   await page.locator('.staff-name').waitFor();
 });
 afterAll(() => browser?.close());

@@ -8,7 +8,7 @@ import { AppError } from '../../http/errors';
 import type { StaffSession } from '../staff/staff.service';
 import { staffIntakeView, toDetail, toSummary } from '../complaints/complaints.service';
 import type { Case, Delivery } from '../complaints/complaint.model';
-import { buildDelivery } from '../notify/outbox';
+import { buildDelivery, deliveryView } from '../notify/outbox';
 import * as audit from '../audit/audit.service';
 import { availableActions, findTransition, targetStatus, type Actor, type Transition } from '../../../../shared/complaint/workflow';
 import { FINAL_STATUSES, type CaseType, type ComplaintStatus } from '../../../../shared/complaint/status';
@@ -182,16 +182,7 @@ async function caseView(deps: Deps, doc: CaseDoc, staff: StaffSession) {
   // lean() returns the deliveries map as a plain object.
   const deliveries = Object.values((doc.deliveries ?? {}) as unknown as Record<string, Delivery>)
     .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
-    .map((d) => ({
-      key: d.key,
-      event: d.event,
-      platform: d.platform,
-      templateId: d.templateId,
-      status: d.status,
-      attempts: d.attempts ?? 0,
-      at: (d.doneAt ?? d.createdAt).toISOString(),
-      ...(d.error ? { error: d.error } : {}),
-    }));
+    .map(deliveryView);
   const bureau = await deps.models.Bureau.findOne({ code: doc.bureauCode }).lean();
   const rules = ruleSetFor(beijingDate(doc.receivedAt));
   const who = complainantOf(doc);

@@ -8,6 +8,7 @@ import { AppError } from '../../http/errors';
 import type { StaffSession } from '../staff/staff.service';
 import type { Case, Delivery } from '../complaints/complaint.model';
 import { scopeFilter } from '../handling/handling.service';
+import { deliveryView } from './outbox';
 import { findTransition } from '../../../../shared/complaint/workflow';
 import type { ComplaintStatus } from '../../../../shared/complaint/status';
 import type { ComplaintDetail } from '../../../../shared/api/complaints';
@@ -44,18 +45,6 @@ export function withNotifications(detail: ComplaintDetail, doc: Pick<Case, 'deli
   return { ...detail, timeline };
 }
 
-function view(e: Delivery) {
-  return {
-    key: e.key,
-    event: e.event,
-    platform: e.platform,
-    templateId: e.templateId,
-    status: e.status,
-    attempts: e.attempts ?? 0,
-    at: (e.doneAt ?? e.createdAt).toISOString(),
-    ...(e.error ? { error: e.error } : {}),
-  };
-}
 
 export async function listDead(deps: Deps, staff: StaffSession, query: { page: number; pageSize: number }) {
   const filter = { ...(await scopeFilter(deps, staff)), outboxDead: mongoose.trusted({ $gt: 0 }) };
@@ -70,7 +59,7 @@ export async function listDead(deps: Deps, staff: StaffSession, query: { page: n
   const items = docs.flatMap((doc) =>
     entriesOf(doc)
       .filter((e) => e.status === 'dead')
-      .map((e) => ({ ...view(e), number: doc.number, respondentName: doc.respondent.name, resends: e.resends ?? 0 })),
+      .map((e) => ({ ...deliveryView(e), number: doc.number, respondentName: doc.respondent.name, resends: e.resends ?? 0 })),
   );
   return { items, total, page: query.page, pageSize: query.pageSize };
 }
@@ -100,5 +89,5 @@ export async function resend(deps: Deps, staff: StaffSession, key: string) {
   }
   await announceOutbox(deps, String(doc._id));
   deps.logger.info({ number, key, staff: staff.staffId }, 'dead delivery resent');
-  return view((doc.deliveries as unknown as Record<string, Delivery>)[key]);
+  return deliveryView((doc.deliveries as unknown as Record<string, Delivery>)[key]);
 }

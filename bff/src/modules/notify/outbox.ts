@@ -7,6 +7,7 @@ import { formatAlipayValue, formatValue, keyTypeOf } from '../../../../shared/no
 import { STATUS_LABELS, type ComplaintStatus } from '../../../../shared/complaint/status';
 import type { NotifyEvent } from '../../../../shared/complaint/workflow';
 import type { Platform } from '../../../../shared/api/common';
+import type { Delivery } from '../complaints/complaint.model';
 
 export const TEMPLATES: Record<Platform, TemplateConfig[]> = { wechat: WECHAT_TEMPLATES, alipay: ALIPAY_TEMPLATES };
 
@@ -76,5 +77,19 @@ export function buildDelivery(opts: {
     status: 'pending' as const,
     attempts: 0,
     createdAt: opts.facts.at,
+  };
+}
+
+/** One outbox entry as staff see it in a case's delivery log and in the dead-letter list. */
+export function deliveryView(e: Delivery) {
+  return {
+    key: e.key,
+    event: e.event,
+    platform: e.platform,
+    templateId: e.templateId,
+    status: e.status,
+    attempts: e.attempts ?? 0,
+    at: (e.doneAt ?? e.createdAt).toISOString(),
+    ...(e.error ? { error: e.error } : {}),
   };
 }
