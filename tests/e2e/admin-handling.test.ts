@@ -135,10 +135,11 @@ test('an admin adds a bureau and reads the audit log of those steps', async () =
   await dialog.locator('#regionCode').fill(code);
   await dialog.getByRole('button', { name: '保存' }).click();
   await page.locator('.ant-message', { hasText: '已新增机构' }).waitFor({ timeout: 15_000 });
+  // The dialog keeps the keyboard until it has closed: search only after that.
+  await dialog.waitFor({ state: 'hidden' });
   await page.locator('.bureau-search input').fill(code);
   await page.locator('.bureau-search input').press('Enter');
   await page.locator(`tr[data-row-key="${code}"]`).waitFor({ timeout: 15_000 });
-  await dialog.waitFor({ state: 'hidden' });
   await page.screenshot({ path: shot('08-admin-bureaus'), fullPage: true });
 
   await page.locator('.nav-audit').click();
