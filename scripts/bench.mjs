@@ -96,7 +96,7 @@ async function main() {
   const procs = stopper();
   try {
     const keys = ensureSandboxKeys();
-    const mongodbUri = process.env.MONGODB_URI ?? procs.add(await startDatabase(true)).uri;
+    const mongodbUri = process.env.MONGODB_URI ?? procs.add(await startDatabase({ name: 'bench-db', fresh: true })).uri;
     const redisUrl = process.env.REDIS_URL ?? procs.add(await startRedis()).url;
     const sandbox = procs.add(await startSandbox(stackEnv({ mongodbUri, redisUrl, keys })));
     // Request logs go to a file at level info in production; warn here keeps the figure about the app itself.

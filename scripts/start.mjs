@@ -36,9 +36,9 @@ async function main() {
 
     const useOwnDb = !process.env.MONGODB_URI;
     const useOwnRedis = !process.env.REDIS_URL;
-    const mongodbUri = useOwnDb ? procs.add(await startDatabase(false)).uri : process.env.MONGODB_URI;
+    const mongodbUri = useOwnDb ? procs.add(await startDatabase({ name: 'devdb' })).uri : process.env.MONGODB_URI;
     const redisUrl = useOwnRedis ? procs.add(await startRedis()).url : process.env.REDIS_URL;
-    log(`database ${useOwnDb ? '(embedded FerretDB) ' : ''}${mongodbUri}`);
+    log(`database ${useOwnDb ? '(embedded PostgreSQL + DocumentDB via FerretDB v2) ' : ''}${mongodbUri}`);
     log(`redis ${redisUrl}`);
 
     const base = stackEnv({ mongodbUri, redisUrl, keys });

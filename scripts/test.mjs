@@ -62,7 +62,7 @@ async function main() {
     let mongodbUri = process.env.MONGODB_URI;
     let redisUrl = process.env.REDIS_URL;
     await phase('database and Redis', async () => {
-      if (!mongodbUri) mongodbUri = procs.add(await startDatabase(true)).uri;
+      if (!mongodbUri) mongodbUri = procs.add(await startDatabase({ name: 'test-db', fresh: true })).uri;
       if (!redisUrl) redisUrl = procs.add(await startRedis()).url;
     });
     const testEnv = { MONGODB_URI: mongodbUri, REDIS_URL: redisUrl, ALIPAY_TEST_KEYS: path.join(RUN_DIR, 'sandbox-keys.json') };

@@ -1,6 +1,6 @@
-// Command devdb runs FerretDB (MongoDB wire protocol) on SQLite files for local
-// development and tests, so that no MongoDB server has to be installed. Clients connect
-// to a small proxy that makes single-document updates atomic (see serialize.go).
+// Command devdb runs FerretDB v2 (MongoDB wire protocol) in front of a local PostgreSQL with the
+// DocumentDB extension, for development and tests: no MongoDB server has to be installed.
+// scripts/devdb/engine.mjs builds it and starts PostgreSQL; this program only speaks the protocol.
 package main
 
 import (
@@ -10,33 +10,31 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/url"
 	"os"
 	"os/signal"
-	"path/filepath"
 	"syscall"
 	"time"
 
-	"github.com/FerretDB/FerretDB/ferretdb"
+	"github.com/FerretDB/FerretDB/v2/ferretdb"
 )
 
 func main() {
 	listen := flag.String("listen", "127.0.0.1:27017", "TCP address to listen on (loopback only)")
-	dir := flag.String("dir", "", "directory for the SQLite database files (created if missing)")
-	// FerretDB logs every error reply at warn, including duplicate keys the application expects.
+	postgres := flag.String("postgresql-url", "", "PostgreSQL URL of the cluster with the DocumentDB extension")
+	stateDir := flag.String("state-dir", "", "directory for FerretDB's own state file (created if missing)")
 	logLevel := flag.String("log-level", "error", "log level: debug, info, warn or error")
 	watchStdin := flag.Bool("watch-stdin", false, "shut down when standard input closes (the parent process died)")
 	flag.Parse()
 
-	if err := run(*listen, *dir, *logLevel, *watchStdin); err != nil {
+	if err := run(*listen, *postgres, *stateDir, *logLevel, *watchStdin); err != nil {
 		fmt.Fprintf(os.Stderr, "devdb: %v\n", err)
 		os.Exit(1)
 	}
 }
 
-func run(listen, dir, logLevel string, watchStdin bool) error {
-	if dir == "" {
-		return fmt.Errorf("-dir is required")
+func run(listen, postgres, stateDir, logLevel string, watchStdin bool) error {
+	if postgres == "" || stateDir == "" {
+		return fmt.Errorf("-postgresql-url and -state-dir are required")
 	}
 
 	host, _, err := net.SplitHostPort(listen)
@@ -52,40 +50,19 @@ func run(listen, dir, logLevel string, watchStdin bool) error {
 	if err = level.UnmarshalText([]byte(logLevel)); err != nil {
 		return fmt.Errorf("invalid -log-level %q: %w", logLevel, err)
 	}
-
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return err
-	}
-	// The SQLite backend requires the directory to exist.
-	if err = os.MkdirAll(abs, 0o700); err != nil {
+	if err = os.MkdirAll(stateDir, 0o700); err != nil {
 		return err
 	}
 
-	// A file URL built this way survives spaces and other special characters in the path.
-	sqliteURL := (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs) + "/"}).String()
-
-	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
-
-	// Bind the public port first so that a port conflict fails before any database work.
-	ln, err := net.Listen("tcp", listen)
-	if err != nil {
-		return err
-	}
-	defer ln.Close()
-
-	// FerretDB itself listens on a private loopback port behind the write serializer.
-	// The embeddable package never starts the telemetry reporter and disables telemetry itself.
+	telemetry := false
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
-		Logger:    logger,
-		Handler:   "sqlite",
-		SQLiteURL: sqliteURL,
+		PostgreSQLURL: postgres,
+		ListenAddr:    listen,
+		StateDir:      stateDir,
+		LogLevel:      level,
+		LogOutput:     os.Stderr,
+		Telemetry:     &telemetry,
 	})
-	if err != nil {
-		return err
-	}
-	backend, err := url.Parse(f.MongoDBURI())
 	if err != nil {
 		return err
 	}
@@ -101,32 +78,27 @@ func run(listen, dir, logLevel string, watchStdin bool) error {
 		}()
 	}
 
-	ferretCtx, stopFerret := context.WithCancel(context.Background())
-	defer stopFerret()
-	done := make(chan error, 1)
-	go func() { done <- f.Run(ferretCtx) }()
+	done := make(chan struct{})
+	go func() {
+		f.Run(ctx)
+		close(done)
+	}()
 
-	s := newSerializer(backend.Host)
-	go s.serve(ln, func(format string, args ...any) { logger.Warn(fmt.Sprintf(format, args...)) })
-
-	if err = waitAccepting(ctx, ln.Addr().String()); err != nil {
-		stopFerret()
+	// MongoDBURI blocks until the listener is up.
+	uri := f.MongoDBURI()
+	if err = waitAccepting(ctx, listen); err != nil {
+		stop()
 		<-done
 		return err
 	}
-
-	fmt.Printf("ready mongodb://%s/\n", ln.Addr())
+	fmt.Printf("ready %s\n", uri)
 
 	<-ctx.Done()
 	// Restore default signal handling so that a second signal kills the process at once.
 	stop()
-
-	_ = ln.Close()
-	s.shutdown()
-	stopFerret()
 	select {
-	case err = <-done:
-		return err
+	case <-done:
+		return nil
 	case <-time.After(15 * time.Second):
 		return fmt.Errorf("shutdown timed out")
 	}

@@ -67,7 +67,7 @@ export function ensureSystemPackages(names) {
 }
 
 export function ensureGo() {
-  if (spawnSync('go', ['version']).status !== 0) throw new Error('the Go toolchain is needed to build the embedded database (scripts/devdb)');
+  if (spawnSync('go', ['version']).status !== 0) throw new Error('the Go toolchain (1.25 or newer) is needed to build the embedded database (scripts/devdb)');
 }
 
 /** Keys for the sandbox: ours (the app's) and the Alipay stand-in's, made once per checkout. */
@@ -156,17 +156,33 @@ export async function startRedis() {
   return { ...proc, url: `redis://127.0.0.1:${port}` };
 }
 
-export async function startDatabase(fresh) {
-  const { ensureDevdb } = await import('../devdb/build.mjs');
-  const binary = await ensureDevdb({ log });
-  const port = await freePort();
-  const dir = path.join(RUN_DIR, 'devdb');
-  if (fresh) fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
-  const proc = await startProcess('devdb', binary, ['-listen', `127.0.0.1:${port}`, '-dir', dir], {
-    ready: /^ready (mongodb:\/\/\S+)/,
+/**
+ * The embedded database (PostgreSQL + DocumentDB + FerretDB v2, see scripts/devdb/engine.mjs), with
+ * its data in .run/<name>: `npm start` keeps .run/devdb between starts, `npm test` starts .run/test-db
+ * empty each time, so neither touches the other's data.
+ */
+export async function startDatabase({ name = 'devdb', fresh = false } = {}) {
+  const { startEngine } = await import('../devdb/engine.mjs');
+  fs.mkdirSync(path.join(RUN_DIR, 'logs'), { recursive: true });
+  const logs = {
+    postgres: fs.createWriteStream(path.join(RUN_DIR, 'logs', `${name}-postgres.log`), { flags: 'a' }),
+    ferretdb: fs.createWriteStream(path.join(RUN_DIR, 'logs', `${name}-ferretdb.log`), { flags: 'a' }),
+  };
+  const engine = await startEngine({
+    dir: path.join(RUN_DIR, name),
+    fresh,
+    log,
+    onLog: (line) => (line.startsWith('[postgres]') ? logs.postgres : logs.ferretdb).write(`${line}\n`),
   });
-  return { ...proc, uri: proc.match[1] };
+  return {
+    name: 'database',
+    uri: engine.uri,
+    postgresUrl: engine.postgres.url,
+    async stop() {
+      await engine.stop();
+      for (const s of Object.values(logs)) s.end();
+    },
+  };
 }
 
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
