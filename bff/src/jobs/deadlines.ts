@@ -65,7 +65,7 @@ export function startDeadlineScanner(deps: Deps, everyMs = deps.config.worker.de
       try {
         const period = Math.floor(Date.now() / everyMs);
         // Kept past its period, so a check late in the period cannot take it again.
-        const got = await deps.redis.set(deps.key('lock', 'deadline-scan', String(period)), String(process.pid), { NX: true, PX: 2 * everyMs });
+        const got = await deps.redis.set(deps.key('lock', 'deadline-scan', String(everyMs), String(period)), String(process.pid), { NX: true, PX: 2 * everyMs });
         if (!got) return;
         const r = await scanOnce(deps);
         deps.logger.info({ ...r, period }, 'deadline scan');
