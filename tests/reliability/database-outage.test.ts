@@ -110,14 +110,15 @@ async function staffLogin() {
 /** One complaint, timed; a request that does not finish within 15 s counts as a hang (status 0). */
 async function fileOne(token: string): Promise<Attempt> {
   const at = Date.now();
+  let timer: ReturnType<typeof setTimeout> | number | undefined;
   const res = await Promise.race([
     h.http('POST', '/api/v1/complaints', {
       token,
       body: complaintBody({ fileAnyway: true, consumer: { phone: PHONE, address: '北京市海淀区中关村大街1号' } }),
       headers: { 'Idempotency-Key': randomUUID() },
     }),
-    new Promise<undefined>((r) => setTimeout(r, 15_000)),
-  ]);
+    new Promise<undefined>((r) => (timer = setTimeout(r, 15_000))),
+  ]).finally(() => clearTimeout(timer));
   if (!res) return { at, ms: Date.now() - at, status: 0 };
   return { at, ms: Date.now() - at, status: res.status, code: res.body?.error?.code, message: res.body?.error?.message, number: res.body?.number };
 }
