@@ -50,11 +50,13 @@ function env(): Record<string, string> {
 function start(name: string, entry: string): Promise<{ name: string; proc: ChildProcess; output: () => string; url?: string }> {
   const proc = spawn(process.execPath, ['--import', 'tsx', entry], { cwd: ROOT, env: { ...process.env, ...env() }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
+  let ready = false;
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const m = /READY (http:\/\/\S+|worker)/.exec(output);
+      const m = ready ? null : /READY (http:\/\/\S+|worker)/.exec(output);
       if (m) {
+        ready = true;
         const started = { name, proc, output: () => output, ...(m[1] === 'worker' ? {} : { url: m[1] }) };
         procs.push(started);
         resolve(started);
