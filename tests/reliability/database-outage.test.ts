@@ -123,6 +123,17 @@ async function fileOne(token: string): Promise<Attempt> {
   return { at, ms: Date.now() - at, status: res.status, code: res.body?.error?.code, message: res.body?.error?.message, number: res.body?.number };
 }
 
+/** The kinds of database error the BFF logged as an outage since line `from` of its log. */
+function outageKinds(from = 0): string[] {
+  const kinds = h.logs
+    .slice(from)
+    .flatMap((chunk) => chunk.split('\n'))
+    .filter((l) => l.includes('"database unavailable"'))
+    .map((l) => (JSON.parse(l) as { db: { error?: string; errorCode?: unknown; codeName?: unknown } }).db)
+    .map((d) => [d.error, d.errorCode, d.codeName].filter((x) => x !== undefined).join(' '));
+  return [...new Set(kinds)];
+}
+
 async function entryOf(number: string): Promise<Delivery | undefined> {
   const doc = await h.deps.models.Case.findOne({ number }, { deliveries: 1 }).lean();
   return Object.values((doc?.deliveries ?? {}) as unknown as Record<string, Delivery>)[0];
@@ -181,6 +192,7 @@ test('PostgreSQL killed and started again: 503 DATABASE_UNAVAILABLE meanwhile, n
   await until(async () => attempts.filter((a) => a.status === 201).length >= 3, 20_000, 'complaints before the kill');
 
   const port = postgres.port;
+  const logFrom = h.logs.length;
   const killedAt = Date.now();
   await postgres.kill();
 
@@ -244,6 +256,38 @@ test('PostgreSQL killed and started again: 503 DATABASE_UNAVAILABLE meanwhile, n
   process.stdout.write(
     `database outage: ${acknowledged.length} complaints acknowledged, all stored; ${during.length} filed in the outage ` +
       `(${during.filter((a) => a.status === 503).length} answered 503, slowest ${Math.max(0, ...during.map((a) => a.ms))} ms); ` +
-      `recovered ${recoveryMs} ms after PostgreSQL accepted connections again\n`,
+      `recovered ${recoveryMs} ms after PostgreSQL accepted connections again; errors seen: ${outageKinds(logFrom).join(', ')}\n`,
   );
 }, 120_000);
+
+test('the MongoDB-speaking server itself stopped and started again (network errors, as a MongoDB outage gives): 503 within bounds, recovery within 10 s', async () => {
+  const token = (await verifiedConsumer(h, 'wechat', OPENID, PERSON)).accessToken;
+  expect((await fileOne(token)).status).toBe(201);
+  const port = Number(new URL(engine.uri).port);
+
+  const logFrom = h.logs.length;
+  await engine.ferret.stop();
+  const notReady = await until(async () => {
+    const res = await h.http('GET', '/readyz');
+    return res.status === 503 ? res : undefined;
+  }, ANSWER_BOUND_MS, '/readyz 503');
+  expect(notReady.body.checks.database).toBe('down');
+  const refused = [await fileOne(token), await fileOne(token)];
+  for (const r of refused) {
+    expect(r).toMatchObject({ status: 503, code: 'DATABASE_UNAVAILABLE' });
+    expect(r.ms).toBeLessThan(ANSWER_BOUND_MS);
+  }
+
+  engine.ferret = await engineModule.startFerretdb({ binary: engine.binary, postgresUrl: postgres.url, port, stateDir: path.join(dataDir, 'ferretdb'), onLog: () => undefined });
+  const restartedAt = Date.now();
+  const after = await until(async () => {
+    if ((await h.http('GET', '/readyz')).status !== 200) return undefined;
+    const res = await fileOne(token);
+    return res.status === 201 ? res : undefined;
+  }, RECOVERY_BOUND_MS + 5_000, 'recovery');
+  const recoveryMs = Date.now() - restartedAt;
+  expect(await h.deps.models.Case.exists({ number: after.number })).toBeTruthy();
+  expect(recoveryMs).toBeLessThanOrEqual(RECOVERY_BOUND_MS);
+  process.stdout.write(`server outage: answered 503 in ${refused.map((r) => r.ms).join(' and ')} ms; recovered ${recoveryMs} ms after the server listened again; errors seen: ${outageKinds(logFrom).join(', ')}\n`);
+  expect(outageKinds(logFrom).length).toBeGreaterThan(0);
+}, 60_000);

@@ -90,8 +90,11 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return false;
 }
 
-/** What a log may say of such an error: its kind, never its text (which can quote a query). */
-export function describeDbError(err: unknown): { name?: string; code?: unknown; codeName?: unknown } {
+/**
+ * What a log may say of such an error: its kind, never its text (which can quote a query).
+ * Named apart from `name` and `code`, which the logger redacts as personal data.
+ */
+export function describeDbError(err: unknown): { error?: string; errorCode?: unknown; codeName?: unknown } {
   const e = (err ?? {}) as { name?: string; code?: unknown; codeName?: unknown };
-  return { name: e.name, code: e.code, codeName: e.codeName };
+  return { error: e.name, errorCode: e.code, codeName: e.codeName };
 }
