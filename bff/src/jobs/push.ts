@@ -83,8 +83,8 @@ async function enqueueEntries(deps: Deps, queue: Queue<DeliveryJob>, cases: Case
     }
   }
   if (jobs.length) await queue.addBulk(jobs);
-  // One update per entry: FerretDB v1 on SQLite can stall on large bulk writes under concurrent reads.
-  for (const m of marks) await deps.models.Case.updateOne(m.filter, m.update);
+  // Each mark is conditional on the entry's status, one document each, sent together.
+  if (marks.length) await deps.models.Case.bulkWrite(marks.map((m) => ({ updateOne: m })), { ordered: false });
   return jobs.length;
 }
 
