@@ -65,8 +65,9 @@ export async function createDeps(config: Config, logger: Logger): Promise<Deps> 
   return { config, logger, conn, redis, models, platforms, key, pii: createPii(config.pii), identityProvider };
 }
 
+/** Makes each collection's indexes those its schema declares: missing ones built, retired ones dropped. */
 export async function syncIndexes(deps: Deps): Promise<void> {
-  for (const model of Object.values(deps.models)) await model.createIndexes();
+  for (const model of Object.values(deps.models)) await model.syncIndexes();
 }
 
 export async function closeDeps(deps: Deps): Promise<void> {

@@ -147,6 +147,7 @@ async function driveTheProduct() {
     ok(await staff.get('/admin/cases?status=submitted'));
     ok(await staff.get('/admin/cases?status=accepted&sort=due_asc'));
     ok(await staff.get('/admin/cases?overdue=true'));
+    ok(await staff.get('/admin/cases?dueSoon=true'));
     ok(await staff.get(`/admin/cases?q=${encodeURIComponent('填充商户12有限公司')}`));
   }
   const detail = ok(await handler.get(`/admin/cases/${filed.number}`));
@@ -194,7 +195,8 @@ test('every query the product makes is answered from an index', async () => {
       'cases.number_1',
       'cases.bureauCode_1_status_1_receivedAt_-1',
       'cases.respondent.terms_1',
-      'cases.outboxPending_1',
+      'cases.outbox_due',
+      'cases.overdue_by_bureau',
       'cases.owner.userId_1_idempotencyKey_1',
       'auditentries.caseNumber_1_at_-1',
       'drafts.userId_1_kind_1',

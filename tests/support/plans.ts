@@ -23,7 +23,11 @@ function walk(node: unknown, visit: (n: Record<string, unknown>) => void): void 
   }
 }
 
-export function readPlan(explain: Document): PlanReading {
+/**
+ * @param partial names of partial indexes: walking one whole reads only the documents its filter
+ * selects (the query implies that filter, so the plan shows no condition), which is no scan.
+ */
+export function readPlan(explain: Document, partial: ReadonlySet<string> = new Set()): PlanReading {
   const indexes = new Set<string>();
   const fullScans: string[] = [];
   const pg = explain.queryPlanner?.Plan ?? explain.stages?.[0]?.$cursor?.queryPlanner?.Plan;
@@ -34,7 +38,8 @@ export function readPlan(explain: Document): PlanReading {
       if (type === 'Seq Scan' && relation.startsWith('documents_')) fullScans.push(`Seq Scan on ${relation}`);
       if (typeof n['Index Name'] === 'string') {
         // An index walked without a condition reads every entry: a scan in index order.
-        if (n['Index Cond'] === undefined && n['Filter'] === undefined && String(type).includes('Index')) fullScans.push(`${type} of ${n['Index Name']} without a condition`);
+        const name = n['Index Name'] as string;
+        if (n['Index Cond'] === undefined && n['Filter'] === undefined && String(type).includes('Index') && !partial.has(name)) fullScans.push(`${type} of ${name} without a condition`);
         else indexes.add(n['Index Name'] as string);
       }
     });
@@ -66,5 +71,6 @@ export async function explainQuery(db: Db, q: CapturedQuery): Promise<PlanReadin
       : q.method === 'countDocuments'
         ? { count: q.collection, query: q.filter ?? {} }
         : { find: q.collection, filter: q.filter ?? {}, ...(q.sort ? { sort: q.sort } : {}), ...(q.limit ? { limit: q.limit } : {}) };
-  return readPlan(await db.command({ explain: command, verbosity: 'queryPlanner' }));
+  const partial = new Set((await db.collection(q.collection).indexes()).filter((i) => i.partialFilterExpression).map((i) => i.name!));
+  return readPlan(await db.command({ explain: command, verbosity: 'queryPlanner' }), partial);
 }

@@ -185,26 +185,29 @@ const caseSchema = new Schema(
   { timestamps: true, strict: 'throw' },
 );
 // Every query the product makes is answered from one of these (tests/integration/query-plans.test.ts).
+// Each index costs every write of a case, and on the embedded database (PostgreSQL + DocumentDB)
+// every update of a case writes an entry into every index, changed or not, and a value shared by
+// most cases (a flag at 0) makes all those writes meet in one place. So: no index another one's
+// prefix already serves, and flags that are rarely set are indexed only where they are set.
 caseSchema.index({ number: 1 }, { unique: true });
-// Submission is idempotent per person and key; my complaints, newest first; duplicates at intake.
+// Submission is idempotent per person and key; my complaints, newest first (also the duplicate check).
 caseSchema.index({ 'owner.userId': 1, idempotencyKey: 1 }, { unique: true });
 caseSchema.index({ 'owner.userId': 1, receivedAt: -1 });
-caseSchema.index({ 'owner.userId': 1, 'respondent.nameKey': 1 });
-// The staff queue and the export: a bureau's (or a region's bureaus') cases by status, in receipt
-// order; an administrator's view across bureaus by status; by deadline state; in receipt order.
+// The staff queue and the export: a bureau's (or a region's bureaus') cases by status in receipt
+// order; across bureaus by status (with the deadline scanner, which walks open cases); in receipt order.
 caseSchema.index({ bureauCode: 1, status: 1, receivedAt: -1 });
-caseSchema.index({ bureauCode: 1, receivedAt: -1 });
-caseSchema.index({ status: 1, receivedAt: -1 });
-caseSchema.index({ deadlineState: 1, bureauCode: 1 });
+caseSchema.index({ status: 1, dueOn: 1 });
 caseSchema.index({ receivedAt: -1 });
+// The overdue and due-soon filters: only the cases in that state have an entry.
+caseSchema.index({ deadlineState: 1, bureauCode: 1 }, { name: 'overdue_by_bureau', partialFilterExpression: { deadlineState: 'overdue' } });
+caseSchema.index({ bureauCode: 1, deadlineState: 1 }, { name: 'due_soon_by_bureau', partialFilterExpression: { deadlineState: 'due_soon' } });
 // Respondent suggestions (a prefix of the name); the staff keyword search by respondent.
 caseSchema.index({ 'respondent.name': 1 });
 caseSchema.index({ 'respondent.terms': 1 });
 caseSchema.index({ 'evidence.fileId': 1 });
-// The deadline scanner walks open cases; the push relay takes cases with entries due; dead letters.
-caseSchema.index({ status: 1, dueOn: 1 });
-caseSchema.index({ outboxPending: 1 });
-caseSchema.index({ outboxDead: 1 });
+// The push relay takes cases with entries due; staff list the dead letters.
+caseSchema.index({ outboxPending: 1 }, { name: 'outbox_due', partialFilterExpression: { outboxPending: { $gt: 0 } } });
+caseSchema.index({ outboxDead: 1 }, { name: 'outbox_dead', partialFilterExpression: { outboxDead: { $gt: 0 } } });
 
 export type Case = InferSchemaType<typeof caseSchema>;
 export type Delivery = InferSchemaType<typeof deliverySchema>;
