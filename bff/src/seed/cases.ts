@@ -472,9 +472,11 @@ const IN_FLIGHT = 2;
 /** Intake counters reserved at once. */
 const COUNTER_CONCURRENCY = 16;
 
+type WriteFailure = { code?: number; err?: { code?: number } };
 const isDuplicate = (err: unknown) => {
-  const e = err as { code?: number; writeErrors?: Array<{ code?: number; err?: { code?: number } }> };
-  return e.code === 11000 || (!!e.writeErrors?.length && e.writeErrors.every((w) => (w.code ?? w.err?.code) === 11000));
+  const e = err as { code?: number; writeErrors?: WriteFailure | WriteFailure[] };
+  const failures = e.writeErrors === undefined ? [] : ([] as WriteFailure[]).concat(e.writeErrors);
+  return e.code === 11000 || (failures.length > 0 && failures.every((w) => (w.code ?? w.err?.code) === 11000));
 };
 
 /** Inserts in batches; documents that exist already (a repeated run with the same seed) are left as they are. */
@@ -499,7 +501,8 @@ export async function insertCases(deps: Deps, opts: InsertOptions): Promise<Inse
   const plan = generateCases({ count: opts.count, days: opts.days, seed: opts.seed, now, bureaus });
 
   const verified = plan.consumers.filter((c) => c.verified);
-  await insertAll(
+  // Consumers, their identities and the case numbers are independent: written side by side.
+  const users = insertAll(
     User,
     plan.consumers.map((c) => ({
       _id: new mongoose.Types.ObjectId(c.userId),
@@ -512,7 +515,7 @@ export async function insertCases(deps: Deps, opts: InsertOptions): Promise<Inse
       updatedAt: c.since,
     })),
   );
-  await insertAll(
+  const identities = insertAll(
     Identity,
     verified.map((c) => ({
       _id: new mongoose.Types.ObjectId(c.identityId),
@@ -530,7 +533,7 @@ export async function insertCases(deps: Deps, opts: InsertOptions): Promise<Inse
   // Numbers: each day's block is taken from the intake's own counter, so intake continues after it.
   const firstSequence: Record<string, number> = {};
   const reserve = [...plan.counters];
-  await Promise.all(
+  const numbers = Promise.all(
     Array.from({ length: COUNTER_CONCURRENCY }, async () => {
       for (let next = reserve.shift(); next; next = reserve.shift()) {
         const [name, n] = next;
@@ -539,6 +542,7 @@ export async function insertCases(deps: Deps, opts: InsertOptions): Promise<Inse
       }
     }),
   );
+  await Promise.all([users, identities, numbers]);
 
   // What the cases add to the dashboard's counters, summed as they are generated (see CounterTally).
   const regions = new Map(bureaus.map((b) => [b.code, b.regionCode]));
