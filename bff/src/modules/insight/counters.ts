@@ -114,7 +114,6 @@ export const insightCounterModel = (conn: Connection): Model<CounterDoc> =>
  * The counter documents through the driver: the counts are open-ended fields written with `$inc`,
  * so they bypass the model's casting (the model declares the collection and its index).
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type StoredCounter = { _id: string; scope: string; day: string; [field: string]: any };
 const countersCollection = (conn: Connection) => conn.db!.collection<StoredCounter>(COUNTERS_COLLECTION);
 
@@ -291,12 +290,11 @@ type WriteFailure = { index: number; code?: number };
  */
 export async function addTally(conn: Connection, tally: CounterTally): Promise<{ inserted: number; incremented: number }> {
   const coll = countersCollection(conn);
-  const days = [...tally.days].sort();
+  // Which of the documents exist already, by `_id`.
   const existing = new Set<string>();
-  if (days.length) {
-    const cursor = coll.find({ day: { $gte: days[0], $lte: days[days.length - 1] } }, { projection: { _id: 1 } });
-    for await (const doc of cursor) existing.add(doc._id);
-  }
+  await inBatches(tally.docs.keys(), WRITE_BATCH, async (ids) => {
+    for (const doc of await coll.find({ _id: { $in: ids } }, { projection: { _id: 1 }, batchSize: WRITE_BATCH }).toArray()) existing.add(doc._id);
+  });
   const fresh: CounterDoc[] = [];
   const incs: Array<[string, Counts]> = [];
   for (const doc of tally.documents()) {
