@@ -283,6 +283,9 @@ describe('counters kept by each change equal a direct computation', () => {
       expect(res.status).toBe(200);
       const calls = spy.mock.contexts.map((c, i) => [(c as Collection).collectionName, spy.mock.calls[i][0]]).filter(([name]) => name === COUNTERS_COLLECTION);
       expect(calls).toEqual([[COUNTERS_COLLECTION, { scope: 'r:11', day: { $gte: shift(today, -179), $lte: today } }]]);
+      // The respondents' names (the top ones and any hotspot's) in one `$in` query too.
+      const names = spy.mock.contexts.filter((c) => (c as Collection).collectionName === 'insight_respondents');
+      expect(names).toHaveLength(1);
     } finally {
       spy.mockRestore();
     }

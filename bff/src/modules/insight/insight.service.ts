@@ -1,5 +1,5 @@
 /** The dashboard: figures for a period and region read from the per-day counters, and hotspots. */
-import { Schema, type Connection, type Model } from 'mongoose';
+import mongoose, { Schema, type Connection, type Model } from 'mongoose';
 import type { Deps } from '../../context';
 import { AppError } from '../../http/errors';
 import type { StaffSession } from '../staff/staff.service';
@@ -137,9 +137,17 @@ const MARK_VALID_MS = HOTSPOT_RULE.recentDays * 86_400_000;
 
 /**
  * Respondents and categories whose last 7 days clearly exceed their usual level (see isHotspot).
- * `loaded` has the scope's documents of at least the days the rule looks at, when already read.
+ * `loaded` has the scope's documents of at least the days the rule looks at, when already read;
+ * `alsoNamed` are more respondents whose names the caller needs, read in the same query and
+ * returned in `names`.
  */
-export async function hotspots(deps: Deps, scope: InsightScope, today: string, loaded?: Map<string, CounterDoc>): Promise<HotspotView[]> {
+export async function hotspots(
+  deps: Deps,
+  scope: InsightScope,
+  today: string,
+  loaded?: Map<string, CounterDoc>,
+  alsoNamed: string[] = [],
+): Promise<{ hotspots: HotspotView[]; names: Record<string, string> }> {
   const { recent: recentDays, base: baseDays } = hotspotDays(today);
   const docs = loaded ?? (await loadDays(deps, scope.key, [hotspotRange(today)]));
   const pick = (days: string[]) => days.map((d) => docs.get(d)).filter((d): d is CounterDoc => !!d);
@@ -158,17 +166,18 @@ export async function hotspots(deps: Deps, scope: InsightScope, today: string, l
       if (hot) found.push({ kind, key, label: kind === 'category' ? categoryLabel(key) : key, recent: count, usual });
     }
   }
-  const names = await respondentNames(deps.conn, found.filter((h) => h.kind === 'respondent').map((h) => h.key));
+  const names = await respondentNames(deps.conn, [...alsoNamed, ...found.filter((h) => h.kind === 'respondent').map((h) => h.key)]);
   for (const h of found) if (h.kind === 'respondent') h.label = names[h.key] ?? '（未知）';
   found.sort((a, b) => b.recent / Math.max(b.usual, 0.5) - a.recent / Math.max(a.usual, 0.5));
-  if (!found.length) return [];
-  const Marks = hotspotMarkModel(deps.conn);
-  const marks = await Promise.all(found.map((h) => Marks.findById(markId(scope.key, h.kind, h.key)).lean()));
+  if (!found.length) return { hotspots: [], names };
+  const ids = found.map((h) => markId(scope.key, h.kind, h.key));
+  const marks = new Map((await hotspotMarkModel(deps.conn).find({ _id: mongoose.trusted({ $in: ids }) }).lean()).map((m) => [m._id, m]));
   const now = Date.now();
-  return found.map((h, i) => {
-    const m = marks[i];
+  const views = found.map((h, i) => {
+    const m = marks.get(ids[i]);
     return { ...h, seen: m && now - m.at.getTime() < MARK_VALID_MS ? { by: m.by, at: m.at.toISOString() } : null };
   });
+  return { hotspots: views, names };
 }
 
 export async function insight(deps: Deps, staff: StaffSession, query: InsightQuery): Promise<InsightView> {
@@ -180,14 +189,14 @@ export async function insight(deps: Deps, staff: StaffSession, query: InsightQue
   const loaded = await loadDays(deps, scope.key, [[query.from, query.to], hotspotRange(today)]);
   const inPeriod = days.map((d) => loaded.get(d)).filter((d): d is CounterDoc => !!d);
   const counts = sumDocs(inPeriod);
-  const names = await respondentNames(deps.conn, topRespondentKeys(counts));
   const perDay = days.map((day) => ({ day, count: (loaded.get(day)?.n as number | undefined) ?? 0 }));
-  const hot = await hotspots(deps, scope, today, loaded);
+  // The names of the top respondents and of the hotspots, in one read.
+  const hot = await hotspots(deps, scope, today, loaded, topRespondentKeys(counts));
   return {
     scope: { region: scope.region, label: scope.label, level: scope.level },
     period: { from: query.from, to: query.to },
-    ...figuresFrom(counts, perDay, names),
-    hotspots: hot,
+    ...figuresFrom(counts, perDay, hot.names),
+    hotspots: hot.hotspots,
     source: { documents: loaded.size, ms: Math.round((performance.now() - started) * 10) / 10 },
   };
 }
@@ -197,7 +206,7 @@ export async function markHotspotSeen(deps: Deps, staff: StaffSession, body: { k
   requireRole(staff, ['supervisor']);
   const scope = await resolveScope(deps, staff, body.region);
   const today = beijingDate(new Date());
-  const current = (await hotspots(deps, scope, today)).find((h) => h.kind === body.kind && h.key === body.key);
+  const current = (await hotspots(deps, scope, today)).hotspots.find((h) => h.kind === body.kind && h.key === body.key);
   if (!current) throw new AppError(404, 'HOTSPOT_NOT_FOUND', '该热点已不存在，请刷新');
   const at = new Date();
   await hotspotMarkModel(deps.conn).updateOne(
