@@ -61,6 +61,8 @@ describe('generateCases', () => {
     for (const c of all) {
       const plain = c.contact ? { ...c.doc, complainant: complainantRecord(pii, c.contact) } : c.doc;
       expect(new Case(plain).toObject({ flattenMaps: true })).toStrictEqual(plain);
+      // insertMany with casting also sets the version key to 0.
+      expect(plain.__v).toBe(0);
     }
   });
 

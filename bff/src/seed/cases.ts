@@ -416,6 +416,8 @@ export function generateCases(opts: CaseGenOptions): GeneratedCases {
         ...(history.feedback ? { feedback: history.feedback } : {}),
         createdAt: receivedAt,
         updatedAt: history.lastAt,
+        // The version key a casting insert adds.
+        __v: 0,
       };
       yield { doc, ...(contact ? { contact } : {}) };
     }
