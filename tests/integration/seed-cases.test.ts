@@ -75,7 +75,9 @@ describe('insertCases', () => {
     const before = await rebuildStats(h.deps);
     const tally = new CounterTally();
     for (const c of cases) tally.add({ ...c, receivedAt: new Date(c.receivedAt.getTime() - 400 * 86_400_000) }, '110105');
-    await Promise.all([addTally(h.deps.conn, tally), addTally(h.deps.conn, tally)]);
+    const [one, two] = await Promise.all([addTally(h.deps.conn, tally), addTally(h.deps.conn, tally)]);
+    // Each document inserted by one addition and incremented by the other.
+    expect([one.inserted + two.inserted, one.incremented + two.incremented]).toEqual([tally.docs.size, tally.docs.size]);
     const counters = h.deps.conn.db!.collection(COUNTERS_COLLECTION);
     for (const [id, counts] of tally.docs) {
       const doc = (await counters.findOne({ _id: id as never }))!;

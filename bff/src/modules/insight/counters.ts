@@ -283,32 +283,22 @@ const duplicateIndexes = (err: unknown): number[] | null => {
 type WriteFailure = { index: number; code?: number };
 
 /**
- * Adds a tally to the stored counters (the seed: cases written in bulk). Documents that do not
- * exist yet are inserted in large batches; those that do (an earlier seed, or intake since) get
- * the tally's counts with `$inc` upserts by `_id`, as are any created meanwhile by a racing
- * intake (a duplicate key on insert). Respondent names already known are kept.
+ * Adds a tally to the stored counters (the seed: cases written in bulk). The documents are
+ * inserted in large batches; those that exist already (an earlier seed, intake, or a racing
+ * addition) are refused as duplicates and get the tally's counts with `$inc` upserts by `_id`
+ * instead. Respondent names already known are kept.
  */
 export async function addTally(conn: Connection, tally: CounterTally): Promise<{ inserted: number; incremented: number }> {
   const coll = countersCollection(conn);
-  // Which of the documents exist already, by `_id`.
-  const existing = new Set<string>();
-  await inBatches(tally.docs.keys(), WRITE_BATCH, async (ids) => {
-    for (const doc of await coll.find({ _id: { $in: ids } }, { projection: { _id: 1 }, batchSize: WRITE_BATCH }).toArray()) existing.add(doc._id);
-  });
-  const fresh: CounterDoc[] = [];
-  const incs: Array<[string, Counts]> = [];
-  for (const doc of tally.documents()) {
-    if (existing.has(doc._id)) incs.push([doc._id, tally.docs.get(doc._id)!]);
-    else fresh.push(doc);
-  }
-  await inBatches(fresh, WRITE_BATCH, async (batch) => {
+  let incremented = 0;
+  await inBatches(tally.documents(), WRITE_BATCH, async (batch) => {
     await coll.insertMany(batch, { ordered: false }).catch(async (err: unknown) => {
       const dup = duplicateIndexes(err);
       if (!dup) throw err;
+      incremented += dup.length;
       await coll.bulkWrite(dup.map((i) => incOp(batch[i]._id, tally.docs.get(batch[i]._id)!)), { ordered: false });
     });
   });
-  await inBatches(incs, WRITE_BATCH, (batch) => coll.bulkWrite(batch.map(([id, inc]) => incOp(id, inc)), { ordered: false }));
   await inBatches(tally.names, WRITE_BATCH, async (batch) => {
     await namesCollection(conn)
       .insertMany(batch.map(([_id, name]) => ({ _id, name })), { ordered: false })
@@ -316,7 +306,7 @@ export async function addTally(conn: Connection, tally: CounterTally): Promise<{
         if (!duplicateIndexes(err)) throw err;
       });
   });
-  return { inserted: fresh.length, incremented: incs.length };
+  return { inserted: tally.docs.size - incremented, incremented };
 }
 
 /**
