@@ -53,6 +53,8 @@ const schema = z
     PUSH_BACKOFF_MS: z.coerce.number().int().min(10).max(600_000).default(500),
     // How long a worker holds a job before BullMQ hands it to another (a killed worker's jobs come back after this).
     PUSH_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+    // How often the deadline marks are brought up to date: once per period across all workers.
+    DEADLINE_SCAN_MS: z.coerce.number().int().min(200).max(86_400_000).default(10 * 60_000),
     PLATFORM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
     STATIC_ADMIN_DIR: z.string().optional(),
     STATIC_H5_DIR: z.string().optional(),
@@ -159,6 +161,7 @@ function build(env: z.infer<typeof schema>) {
       maxAttempts: env.PUSH_MAX_ATTEMPTS,
       backoffMs: env.PUSH_BACKOFF_MS,
       lockMs: env.PUSH_LOCK_MS,
+      deadlineScanMs: env.DEADLINE_SCAN_MS,
     },
     platformTimeoutMs: env.PLATFORM_TIMEOUT_MS,
     staticDirs: { admin: env.STATIC_ADMIN_DIR, h5: env.STATIC_H5_DIR },

@@ -3,12 +3,13 @@
 // the push run: BENCH_PUSH_N status changes (10,000) waiting in the outbox, one worker process
 // started, the time until every outcome is recorded, messages per second and token fetches.
 // Then the dashboard run: BENCH_INSIGHT_CASES (100,000) generated cases, the stats read from the
-// counters against the same figures computed from the cases. BENCH_ONLY=http|push|insight runs one.
+// counters against the same figures computed from the cases. Then the export run: 100,000 cases
+// exported through the HTTP app with memory sampled. BENCH_ONLY=http|push|insight|export runs one.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import {
-  ROOT, ensureGo, ensureNodeModules, ensureSandboxKeys, ensureSystemPackages, log, stackEnv, startBff,
+  ROOT, ensureGo, ensureNodeModules, ensureSandboxKeys, ensureSystemPackages, log, run, stackEnv, startBff,
   startDatabase, startProcess, startRedis, startSandbox, startWorker, stopper, tsx,
 } from './lib/stack.mjs';
 
@@ -173,6 +174,12 @@ async function main() {
       );
     }
     if (!ONLY || ONLY === 'insight') await insightRun({ mongodbUri, redisUrl, keys, sandbox, postgresUrl: db?.postgresUrl });
+    if (!ONLY || ONLY === 'export') {
+      // 100,000 cases exported as CSV and XLSX through the HTTP app with memory sampled (EXPORT_TEST_ROWS sets another number).
+      log('export: seeding the cases, then exporting them with memory sampled');
+      const args = ['--config', 'tests/jest.config.js', '--selectProjects', 'load', '--testPathPatterns', 'export-memory', '--ci'];
+      if (run(path.join(ROOT, 'node_modules/.bin/jest'), args, { env: { ...process.env, MONGODB_URI: mongodbUri, REDIS_URL: redisUrl } }) !== 0) throw new Error('export run failed');
+    }
   } finally {
     await procs.stop();
   }

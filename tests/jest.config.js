@@ -19,5 +19,7 @@ module.exports = {
     { ...common, displayName: 'reliability', testMatch: ['<rootDir>/tests/reliability/**/*.test.ts'] },
     { ...common, displayName: 'build', testMatch: ['<rootDir>/tests/build/**/*.test.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/tests/e2e/**/*.test.ts'] },
+    // Measurements run by `npm run bench`, not by `npm test`.
+    { ...common, displayName: 'load', testMatch: ['<rootDir>/tests/load/**/*.test.ts'] },
   ],
 };

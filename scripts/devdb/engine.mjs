@@ -292,10 +292,10 @@ function postgresUser() {
 /** Settings for development and tests; see README (The embedded database). */
 function settings({ fastCommit }) {
   return {
-    listen_addresses: "'127.0.0.1'",
-    unix_socket_directories: "''",
-    shared_preload_libraries: "'pg_cron,pg_documentdb_core,pg_documentdb'",
-    'cron.database_name': "'postgres'",
+    listen_addresses: '127.0.0.1',
+    unix_socket_directories: '',
+    shared_preload_libraries: 'pg_cron,pg_documentdb_core,pg_documentdb',
+    'cron.database_name': 'postgres',
     // Debian's pg_cron 1.4 has no "N seconds" schedules.
     'documentdb.indexBuildScheduleInSec': '60',
     'documentdb.enableCompact': 'true',
@@ -305,10 +305,16 @@ function settings({ fastCommit }) {
     'documentdb.enableBypassDocumentValidation': 'true',
     'documentdb.enableUserCrud': 'true',
     'documentdb.maxUserLimit': '100',
-    shared_buffers: "'512MB'",
+    shared_buffers: '512MB',
     max_connections: '200',
-    max_wal_size: "'256MB'",
-    min_wal_size: "'64MB'",
+    // A development database: no replication, so the least WAL; checkpoints spaced so bulk loads
+    // do not checkpoint every few seconds, within about 1 GB of WAL on disk.
+    wal_level: 'minimal',
+    max_wal_senders: '0',
+    wal_compression: 'on',
+    max_wal_size: '1GB',
+    min_wal_size: '128MB',
+    checkpoint_timeout: '15min',
     synchronous_commit: fastCommit ? 'off' : 'on',
     log_min_messages: 'warning',
     logging_collector: 'off',
@@ -327,11 +333,9 @@ function initCluster(dir, user, fastCommit) {
   fs.chmodSync(dir, 0o700);
   const res = runAs(user, `${PG_BIN}/initdb`, ['-D', dir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-sync'], { cwd: '/' });
   if (res.status !== 0) throw new Error(`initdb failed:\n${res.stdout}${res.stderr}`);
-  const lines = Object.entries(settings({ fastCommit })).map(([k, v]) => `${k} = ${v}`);
   // DocumentDB keeps cursor state files here and warns at every start when it is missing.
   fs.mkdirSync(path.join(dir, 'pg_documentdb_cursor_files'), { mode: 0o700 });
   fs.chownSync(path.join(dir, 'pg_documentdb_cursor_files'), user.uid, user.gid);
-  fs.appendFileSync(path.join(dir, 'postgresql.conf'), `\n# consumer-12315 embedded database\n${lines.join('\n')}\n`);
   return true;
 }
 
@@ -357,7 +361,9 @@ exit $status
 export async function startPostgres({ dir, port, fastCommit = true, onLog = (line) => process.stderr.write(`[postgres] ${line}\n`) }) {
   const user = postgresUser();
   const created = initCluster(dir, user, fastCommit);
-  const child = spawn('sh', ['-c', GUARD, 'pg-guard', `${PG_BIN}/postgres`, '-D', dir, '-p', String(port)], {
+  // Settings go on the command line, so a kept data folder always runs with the current ones.
+  const options = Object.entries(settings({ fastCommit })).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
+  const child = spawn('sh', ['-c', GUARD, 'pg-guard', `${PG_BIN}/postgres`, '-D', dir, '-p', String(port), ...options], {
     uid: user.uid,
     gid: user.gid,
     cwd: '/',

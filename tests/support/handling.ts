@@ -2,6 +2,7 @@
 import mongoose from 'mongoose';
 import { formatCaseNumber } from '../../shared/complaint/case-number';
 import { initialDeadlines } from '../../shared/complaint/deadlines';
+import { nameTerms, normaliseName } from '../../shared/complaint/search-terms';
 import { beijingDate } from '../../shared/calendar/working-days';
 import type { CaseType, ComplaintStatus } from '../../shared/complaint/status';
 import { hashPassword } from '../../bff/src/modules/staff/staff.service';
@@ -51,6 +52,9 @@ export async function signIn(h: Harness, username: string, password = STAFF_PASS
 
 let sequence = 0;
 
+/** The respondent as the intake stores it: the name, its normalised key and its search terms. */
+const respondentFields = (name: string) => ({ name, nameKey: normaliseName(name), terms: nameTerms(name) });
+
 /**
  * Puts a case in the database as the intake stores it, written through the driver so these
  * suites depend only on the fields handling reads.
@@ -83,7 +87,7 @@ export async function insertCase(
     bureauCode: c.bureauCode,
     owner: c.owner,
     idempotencyKey: `test-${number}`,
-    respondent: { name: c.respondentName ?? '某某电器有限公司' },
+    respondent: respondentFields(c.respondentName ?? '某某电器有限公司'),
     description: c.description ?? '购买的空调安装后第三天就无法制冷，商家拒绝上门维修。',
     receivedAt,
     deadlines: c.deadlines ?? initialDeadlines(type, date),

@@ -4,6 +4,11 @@ import mongoose from 'mongoose';
 import { z } from 'zod';
 import type { Logger } from '../logger';
 import { AppError } from './errors';
+import { describeDbError, isDatabaseUnavailable } from '../infra/db';
+
+/** Answered while the database cannot serve; clients may retry after a few seconds. */
+export const DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE';
+const RETRY_AFTER_S = 5;
 
 /** Maps every thrown error to `{error:{code,message}}`; unknown errors become a logged 500. */
 export function errorMiddleware(logger: Logger): Middleware {
@@ -15,7 +20,11 @@ export function errorMiddleware(logger: Logger): Middleware {
       }
     } catch (err) {
       const e = toAppError(err);
-      if (e.status >= 500) logger.error({ err, path: ctx.path, requestId: ctx.state.requestId }, 'request failed');
+      if (e.code === DATABASE_UNAVAILABLE) {
+        // The error's kind only: the driver's text can quote the query, and with it personal data.
+        logger.warn({ db: describeDbError(err), path: ctx.path, requestId: ctx.state.requestId }, 'database unavailable');
+        ctx.set('Retry-After', String(RETRY_AFTER_S));
+      } else if (e.status >= 500) logger.error({ err, path: ctx.path, requestId: ctx.state.requestId }, 'request failed');
       ctx.status = e.status;
       const fields = Array.isArray(e.details) ? e.details : undefined;
       ctx.body = { error: { code: e.code, message: e.message, ...(fields ? { fields } : {}), ...e.extra } };
@@ -33,6 +42,7 @@ function toAppError(err: unknown): AppError {
   if (status === 415) return new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', '请求内容类型不受支持');
   if (status && status >= 400 && status < 500) return new AppError(400, 'BAD_REQUEST', '请求格式不正确');
   if (err instanceof mongoose.Error.CastError) return new AppError(400, 'BAD_REQUEST', '请求参数格式不正确');
+  if (isDatabaseUnavailable(err)) return new AppError(503, DATABASE_UNAVAILABLE, '服务暂时不可用，请稍后再试');
   return new AppError(500, 'INTERNAL', '服务暂时不可用，请稍后再试');
 }
 

@@ -10,9 +10,9 @@ import { deadlineState, runningClock } from '../../../shared/complaint/deadlines
 import type { CaseType, ComplaintStatus } from '../../../shared/complaint/status';
 import { beijingDate } from '../../../shared/calendar/working-days';
 import { CASE_FACTS_PROJECTION, recordCaseChange } from '../modules/insight/counters';
+import { describeDbError, isDatabaseUnavailable } from '../infra/db';
 
 const RUNNING: ComplaintStatus[] = ['submitted', 'accepted', 'mediating', 'case_opened', 'not_opened'];
-export const SCAN_EVERY_MS = 10 * 60_000;
 
 export interface ScanResult {
   scanned: number;
@@ -51,26 +51,33 @@ export async function scanOnce(deps: Deps, now = new Date()): Promise<ScanResult
   return result;
 }
 
-/** Runs the scan now and then periodically; one scanner at a time across processes (a Redis lock). */
-export function startDeadlineScanner(deps: Deps, everyMs = SCAN_EVERY_MS) {
-  const lockKey = deps.key('lock', 'deadline-scan');
+/**
+ * Runs the scan once per period (periods counted from the epoch, so every process agrees where
+ * one starts) across all processes: each looks a few times a period and the first to take the
+ * period's key in Redis scans. A process that dies leaves the next period to the others; a
+ * process that starts mid-period finds the period already taken.
+ */
+export function startDeadlineScanner(deps: Deps, everyMs = deps.config.worker.deadlineScanMs) {
+  const checkEveryMs = Math.max(Math.min(Math.floor(everyMs / 5), 60_000), 50);
   let running: Promise<void> | undefined;
   const tick = () => {
     running ??= (async () => {
       try {
-        const got = await deps.redis.set(lockKey, String(process.pid), { NX: true, PX: Math.max(everyMs - 1000, 1000) });
+        const period = Math.floor(Date.now() / everyMs);
+        // Kept past its period, so a check late in the period cannot take it again.
+        const got = await deps.redis.set(deps.key('lock', 'deadline-scan', String(everyMs), String(period)), String(process.pid), { NX: true, PX: 2 * everyMs });
         if (!got) return;
         const r = await scanOnce(deps);
-        deps.logger.info(r, 'deadline scan');
+        deps.logger.info({ ...r, period }, 'deadline scan');
       } catch (err) {
-        deps.logger.error({ err }, 'deadline scan failed');
+        deps.logger.error(isDatabaseUnavailable(err) ? { db: describeDbError(err) } : { err }, 'deadline scan failed');
       } finally {
         running = undefined;
       }
     })();
   };
   tick();
-  const timer = setInterval(tick, everyMs);
+  const timer = setInterval(tick, checkEveryMs);
   return {
     async close() {
       clearInterval(timer);

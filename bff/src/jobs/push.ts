@@ -9,13 +9,17 @@
  * outboxScanMs (and at start) it also scans for cases with open entries, which picks up whatever
  * an announcement missed: a crash between the case write and the announcement, a Redis restart.
  */
-import { Queue, Worker, type Job } from 'bullmq';
+import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import IORedis from 'ioredis';
 import mongoose from 'mongoose';
 import type { Deps } from '../context';
 import type { Delivery } from '../modules/complaints/complaint.model';
 import { deliver } from '../modules/notify/delivery';
 import { takeAnnounced } from '../modules/notify/announce';
+import { describeDbError, isDatabaseUnavailable } from '../infra/db';
+
+/** While the database cannot serve, a delivery waits this long and tries again, its attempts untouched. */
+export const DATABASE_WAIT_MS = 1000;
 
 const QUEUE = 'deliveries';
 
@@ -79,8 +83,8 @@ async function enqueueEntries(deps: Deps, queue: Queue<DeliveryJob>, cases: Case
     }
   }
   if (jobs.length) await queue.addBulk(jobs);
-  // One update per entry: FerretDB v1 on SQLite can stall on large bulk writes under concurrent reads.
-  for (const m of marks) await deps.models.Case.updateOne(m.filter, m.update);
+  // Each mark is conditional on the entry's status, one document each, sent together.
+  if (marks.length) await deps.models.Case.bulkWrite(marks.map((m) => ({ updateOne: m })), { ordered: false });
   return jobs.length;
 }
 
@@ -121,7 +125,17 @@ export function startPushWorker(deps: Deps) {
   const queue = createQueue(deps, connections[0]);
   const worker = new Worker<DeliveryJob>(
     QUEUE,
-    async (job: Job<DeliveryJob>) => deliver(deps, job.data.caseId, job.data.key, job.attemptsMade + 1 >= maxAttempts),
+    async (job: Job<DeliveryJob>, token?: string) => {
+      try {
+        return await deliver(deps, job.data.caseId, job.data.key, job.attemptsMade + 1 >= maxAttempts);
+      } catch (err) {
+        if (!isDatabaseUnavailable(err)) throw err;
+        // An outage is not the entry's fault: it must not use up the attempts (and end as dead)
+        // nor wait out a long backoff; it is tried again shortly, as often as the outage lasts.
+        await job.moveToDelayed(Date.now() + DATABASE_WAIT_MS, token);
+        throw new DelayedError();
+      }
+    },
     {
       connection: connections[1],
       prefix: `${deps.config.redisPrefix}bull`,
@@ -158,7 +172,9 @@ export function startPushWorker(deps: Deps) {
     } catch (err) {
       after = undefined;
       scanning = false;
-      deps.logger.warn({ err: (err as Error).message }, 'outbox relay failed');
+      // Announcements taken in a failed pass are gone: the next pass scans the cases instead.
+      lastScan = 0;
+      deps.logger.warn(isDatabaseUnavailable(err) ? { db: describeDbError(err) } : { err: (err as Error).message }, 'outbox relay failed');
     }
     if (!stopped) timer = setTimeout(loop, more ? 0 : outboxPollMs);
   };

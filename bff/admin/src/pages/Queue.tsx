@@ -234,7 +234,7 @@ export default function Queue() {
             key={`q-${query.q ?? ''}`}
             defaultValue={query.q}
             allowClear
-            placeholder="编号、被投诉方或内容"
+            placeholder="编号或被投诉方名称"
             style={{ width: 240 }}
             onSearch={(value) => update({ q: value.trim() || undefined })}
           />

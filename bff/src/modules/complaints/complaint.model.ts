@@ -47,6 +47,8 @@ const respondentSchema = new Schema({
   name: { type: String, required: true },
   /** The name normalised (NFKC, no spaces, lower case) for duplicate detection. */
   nameKey: { type: String },
+  /** Characters and character pairs of the normalised name, for the staff keyword search (shared/complaint/search-terms.ts). */
+  terms: { type: [String], default: undefined },
   creditCode: { type: String },
   address: { type: String },
   regionCode: { type: String },
@@ -182,15 +184,26 @@ const caseSchema = new Schema(
   },
   { timestamps: true, strict: 'throw' },
 );
+// Every query the product makes is answered from one of these (tests/integration/query-plans.test.ts).
 caseSchema.index({ number: 1 }, { unique: true });
+// Submission is idempotent per person and key; my complaints, newest first; duplicates at intake.
 caseSchema.index({ 'owner.userId': 1, idempotencyKey: 1 }, { unique: true });
 caseSchema.index({ 'owner.userId': 1, receivedAt: -1 });
-caseSchema.index({ bureauCode: 1, status: 1, receivedAt: -1 });
-caseSchema.index({ outboxPending: 1 });
 caseSchema.index({ 'owner.userId': 1, 'respondent.nameKey': 1 });
+// The staff queue and the export: a bureau's (or a region's bureaus') cases by status, in receipt
+// order; an administrator's view across bureaus by status; by deadline state; in receipt order.
+caseSchema.index({ bureauCode: 1, status: 1, receivedAt: -1 });
+caseSchema.index({ bureauCode: 1, receivedAt: -1 });
+caseSchema.index({ status: 1, receivedAt: -1 });
+caseSchema.index({ deadlineState: 1, bureauCode: 1 });
+caseSchema.index({ receivedAt: -1 });
+// Respondent suggestions (a prefix of the name); the staff keyword search by respondent.
 caseSchema.index({ 'respondent.name': 1 });
+caseSchema.index({ 'respondent.terms': 1 });
 caseSchema.index({ 'evidence.fileId': 1 });
+// The deadline scanner walks open cases; the push relay takes cases with entries due; dead letters.
 caseSchema.index({ status: 1, dueOn: 1 });
+caseSchema.index({ outboxPending: 1 });
 caseSchema.index({ outboxDead: 1 });
 
 export type Case = InferSchemaType<typeof caseSchema>;

@@ -8,6 +8,7 @@ import { formatCaseNumber, isValidCaseNumber } from '../../../../shared/complain
 import { STATUS_LABELS, type ComplaintStatus, type CaseType } from '../../../../shared/complaint/status';
 import { CATEGORY_TREE_VERSION } from '../../../../shared/complaint/categories';
 import { maskAddress, type Channel } from '../../../../shared/complaint/intake';
+import { nameTerms, normaliseName } from '../../../../shared/complaint/search-terms';
 import { findTransition } from '../../../../shared/complaint/workflow';
 import { maskName, maskPhone } from '../../../../shared/identity/mask';
 import type {
@@ -151,12 +152,13 @@ async function nextSequence(deps: Deps, name: string): Promise<number> {
 const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
 
 /** Full-width and half-width, spacing and case do not make a different business. */
-export const respondentKey = (name: string) => name.normalize('NFKC').replace(/\s+/g, '').toLowerCase();
+export const respondentKey = normaliseName;
 
 function respondentRecord(r: RespondentInput) {
   return defined({
     name: r.name,
     nameKey: respondentKey(r.name),
+    terms: nameTerms(r.name),
     creditCode: r.creditCode,
     address: r.address,
     regionCode: r.regionCode,

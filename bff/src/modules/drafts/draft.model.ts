@@ -16,6 +16,9 @@ const draftSchema = new Schema(
   { timestamps: true, strict: 'throw', minimize: false },
 );
 draftSchema.index({ userId: 1, kind: 1 }, { unique: true });
+/** A draft nobody touched for this long is deleted by the database (a TTL index on the last save). */
+export const DRAFT_KEEP_DAYS = 30;
+draftSchema.index({ updatedAt: 1 }, { expireAfterSeconds: DRAFT_KEEP_DAYS * 86_400 });
 
 export type Draft = InferSchemaType<typeof draftSchema>;
 export const draftModel = (conn: Connection): Model<Draft> => conn.models.Draft ?? conn.model('Draft', draftSchema);

@@ -22,6 +22,7 @@ import {
   type ClockFacts,
   type RuleSet,
 } from '../../../../shared/complaint/deadlines';
+import { normaliseName, queryTerms } from '../../../../shared/complaint/search-terms';
 import { isValidCaseNumber } from '../../../../shared/complaint/case-number';
 import { addWorkingDays, beijingDate, workingDaysBetween } from '../../../../shared/calendar/working-days';
 import { piiFields, type CaseFilters, type CaseListQuery, type PiiField, type TransitionInput } from '../../../../shared/api/admin';
@@ -97,14 +98,14 @@ export async function caseFilter(deps: Deps, staff: StaffSession, query: CaseFil
   if (query.to) and.push({ receivedAt: mongoose.trusted({ $lt: beijingStart(addDays(query.to, 1)) }) });
   if (query.q) {
     const q = query.q;
+    // A case number, or words of the respondent's name: found through the name's indexed terms,
+    // the order of the characters confirmed on the normalised name.
     and.push(
       isValidCaseNumber(q)
         ? { number: q }
         : {
-            $or: [
-              { 'respondent.name': mongoose.trusted({ $regex: escapeRegex(q), $options: 'i' }) },
-              { description: mongoose.trusted({ $regex: escapeRegex(q), $options: 'i' }) },
-            ],
+            'respondent.terms': mongoose.trusted({ $all: queryTerms(q) }),
+            'respondent.nameKey': mongoose.trusted({ $regex: escapeRegex(normaliseName(q)) }),
           },
     );
   }

@@ -129,6 +129,8 @@ const markSchema = new Schema(
   { _id: String, by: { type: String, required: true }, at: { type: Date, required: true }, recent: { type: Number, required: true } },
   { versionKey: false, collection: 'hotspot_marks' },
 );
+// A mark is read only within its 7-day window; the database deletes it a day after that.
+markSchema.index({ at: 1 }, { expireAfterSeconds: 8 * 86_400 });
 export const hotspotMarkModel = (conn: Connection): Model<{ _id: string; by: string; at: Date; recent: number }> =>
   conn.models.HotspotMark ?? conn.model('HotspotMark', markSchema);
 const markId = (scopeKey: string, kind: string, key: string) => `${scopeKey}|${kind}|${key}`;

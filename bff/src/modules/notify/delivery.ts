@@ -17,12 +17,6 @@ import { refundGrant, spendGrant } from './subscriptions.service';
 export type DeliveryStatus = 'sent' | 'skipped' | 'rejected' | 'dead';
 export const OPEN_STATUSES = ['pending', 'queued', 'sending'];
 
-async function loadEntry(deps: Deps, caseId: string, key: string): Promise<Delivery | undefined> {
-  const doc = await deps.models.Case.findById(caseId, { [`deliveries.${key}`]: 1 }).lean();
-  const map = (doc?.deliveries ?? {}) as unknown as Record<string, Delivery>;
-  return map[key];
-}
-
 async function record(deps: Deps, caseId: string, key: string, status: DeliveryStatus, error?: string): Promise<void> {
   const path = `deliveries.${key}`;
   await deps.models.Case.updateOne(
@@ -41,20 +35,20 @@ async function record(deps: Deps, caseId: string, key: string, status: DeliveryS
  * @returns the recorded status, or 'already' when the entry was settled before; throws TransientError to be retried.
  */
 export async function deliver(deps: Deps, caseId: string, key: string, finalAttempt: boolean): Promise<DeliveryStatus | 'already'> {
-  const entry = await loadEntry(deps, caseId, key);
-  if (!entry || !OPEN_STATUSES.includes(entry.status)) return 'already';
-
   const path = `deliveries.${key}`;
-  // The grant is marked spent in the same write that claims the attempt, before it is spent: a crash
-  // in between leaves our count one too high (the vendor still answers 43101), never a message lost.
-  const claim = await deps.models.Case.updateOne(
+  // One write claims the attempt and returns the entry as it was. The grant is marked spent in the
+  // same write, before it is spent: a crash in between leaves our count one too high (the vendor
+  // still answers 43101), never a message lost.
+  const before = await deps.models.Case.findOneAndUpdate(
     { _id: caseId, [`${path}.status`]: mongoose.trusted({ $in: OPEN_STATUSES }) },
     {
       $set: { [`${path}.status`]: 'sending', [`${path}.sendingAt`]: new Date(), [`${path}.grantSpent`]: true },
       $inc: { [`${path}.attempts`]: 1 },
     },
-  );
-  if (claim.modifiedCount === 0) return 'already';
+    { projection: { [path]: 1 }, returnDocument: 'before' },
+  ).lean<{ deliveries?: unknown }>();
+  const entry = ((before?.deliveries ?? {}) as unknown as Record<string, Delivery>)[key];
+  if (!entry) return 'already';
   if (!entry.grantSpent && !(await spendGrant(deps, entry.userId, entry.platform, entry.templateId))) {
     await record(deps, caseId, key, 'skipped', 'NOT_SUBSCRIBED');
     return 'skipped';

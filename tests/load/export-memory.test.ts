@@ -2,8 +2,8 @@
  * Exports of many cases (100,000 by default; EXPORT_TEST_ROWS sets another number) through the
  * real HTTP app, with the process's memory sampled every few milliseconds: the file streams
  * through, so the peak growth stays far below what holding the file (or the cases) would cost.
- * Slow on the embedded database: seeding takes minutes and every export reads the whole
- * collection twice (the count, then the rows). The figures are printed for the record.
+ * Run by `BENCH_ONLY=export npm run bench`; the figures are printed for the record. `npm test`
+ * keeps the quick streaming check (tests/integration/export-streaming.test.ts).
  */
 import fs from 'node:fs';
 import os from 'node:os';
