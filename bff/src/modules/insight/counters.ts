@@ -16,7 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { AnyBulkWriteOperation } from 'mongodb';
+import type { AnyBulkWriteOperation, Collection } from 'mongodb';
 import type { Deps } from '../../context';
 import { beijingDate, workingDaysBetween } from '../../../../shared/calendar/working-days';
 
@@ -111,11 +111,11 @@ export const insightCounterModel = (conn: Connection): Model<CounterDoc> =>
   (conn.models.InsightCounter as Model<CounterDoc> | undefined) ?? conn.model<CounterDoc>('InsightCounter', counterSchema);
 
 /**
- * The counter documents through the driver: the counts are open-ended fields written with `$inc`,
- * so they bypass the model's casting (the model declares the collection and its index).
+ * The counter documents through the model's collection: the counts are open-ended fields written
+ * with `$inc`, so they bypass the model's casting (the model declares the collection and its index).
  */
 type StoredCounter = { _id: string; scope: string; day: string; [field: string]: any };
-const countersCollection = (conn: Connection) => conn.db!.collection<StoredCounter>(COUNTERS_COLLECTION);
+const countersCollection = (conn: Connection) => insightCounterModel(conn).collection as unknown as Collection<StoredCounter>;
 
 export const counterId = (scope: string, day: string) => `${scope}|${day}`;
 
