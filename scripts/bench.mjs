@@ -97,7 +97,8 @@ async function main() {
   const procs = stopper();
   try {
     const keys = ensureSandboxKeys();
-    const mongodbUri = process.env.MONGODB_URI ?? procs.add(await startDatabase({ name: 'bench-db', fresh: true })).uri;
+    const db = process.env.MONGODB_URI ? undefined : procs.add(await startDatabase({ name: 'bench-db', fresh: true }));
+    const mongodbUri = process.env.MONGODB_URI ?? db.uri;
     const redisUrl = process.env.REDIS_URL ?? procs.add(await startRedis()).url;
     const sandbox = procs.add(await startSandbox(stackEnv({ mongodbUri, redisUrl, keys })));
     // Request logs go to a file at level info in production; warn here keeps the figure about the app itself.
@@ -172,7 +173,7 @@ async function main() {
           `${r.perSecond.toFixed(0)} messages/s, ${r.tokenFetches} access-token fetch(es), ${r.sendCalls} send calls, ${r.repeated} repeated\n`,
       );
     }
-    if (!ONLY || ONLY === 'insight') await insightRun({ mongodbUri, redisUrl, keys, sandbox });
+    if (!ONLY || ONLY === 'insight') await insightRun({ mongodbUri, redisUrl, keys, sandbox, postgresUrl: db?.postgresUrl });
     if (!ONLY || ONLY === 'export') {
       // 100,000 cases exported as CSV and XLSX through the HTTP app with memory sampled (EXPORT_TEST_ROWS sets another number).
       log('export: seeding the cases, then exporting them with memory sampled');
@@ -185,7 +186,7 @@ async function main() {
 }
 
 /** The dashboard with INSIGHT_CASES generated cases, in a database of its own (see tests/load/insight-bench.ts). */
-async function insightRun({ mongodbUri, redisUrl, keys, sandbox }) {
+async function insightRun({ mongodbUri, redisUrl, keys, sandbox, postgresUrl }) {
   const url = new URL(mongodbUri);
   url.pathname = `/bench_insight_${Date.now()}`;
   const env = {
@@ -193,6 +194,8 @@ async function insightRun({ mongodbUri, redisUrl, keys, sandbox }) {
     LOG_LEVEL: 'warn',
     REDIS_PREFIX: `benchinsight${Date.now()}:`,
     DEMO_STAFF_PASSWORD: 'bench-password-1',
+    // The embedded database is analysed after the seed, as `npm start` and `npm run seed` do.
+    ...(postgresUrl ? { BENCH_POSTGRES_URL: postgresUrl } : {}),
   };
   log(`insight: seeding ${INSIGHT_CASES} cases, then reading the dashboard`);
   const { MongoClient } = await import('mongodb');

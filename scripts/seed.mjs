@@ -1,10 +1,11 @@
 // `npm run seed [-- --cases N --days D --seed S]`: seeds the stack `npm start` is running (found
 // through .run/endpoints.json), or the database and Redis that MONGODB_URI and REDIS_URL name.
 // --cases adds N generated cases; running it again adds N more (numbers continue from the
-// intake's counters, consumers of the same --seed are reused).
+// intake's counters, consumers of the same --seed are reused). On the stack's embedded database
+// it then runs ANALYZE, so the planner knows the new rows.
 import fs from 'node:fs';
 import path from 'node:path';
-import { ROOT, RUN_DIR, ensureSandboxKeys, log, run, stackEnv } from './lib/stack.mjs';
+import { ROOT, RUN_DIR, analyze, ensureSandboxKeys, log, run, stackEnv } from './lib/stack.mjs';
 
 const file = path.join(RUN_DIR, 'endpoints.json');
 const endpoints = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
@@ -21,4 +22,7 @@ const env = {
   DEMO_STAFF_PASSWORD: process.env.DEMO_STAFF_PASSWORD ?? endpoints.demo?.staff?.password ?? 'demo-12315',
   LOG_LEVEL: 'warn',
 };
-process.exit(run(path.join(ROOT, 'node_modules/.bin/tsx'), ['bff/src/seed-cli.ts', ...process.argv.slice(2)], { env }));
+const status = run(path.join(ROOT, 'node_modules/.bin/tsx'), ['bff/src/seed-cli.ts', ...process.argv.slice(2)], { env });
+// The stack's embedded database (its PostgreSQL named in endpoints.json) gets fresh planner statistics.
+if (status === 0 && endpoints.postgresUrl && mongodbUri === endpoints.mongodbUri) await analyze(endpoints.postgresUrl);
+process.exit(status);

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  ROOT, ensureGo, ensureNodeModules, ensureSandboxKeys, ensureSystemPackages, freePort, log, run,
+  ROOT, analyze, ensureGo, ensureNodeModules, ensureSandboxKeys, ensureSystemPackages, freePort, log, run,
   stackEnv, startBff, startDatabase, startProcess, startRedis, startSandbox, startWorker, stopper, tsx, writeEndpoints,
 } from './lib/stack.mjs';
 
@@ -36,7 +36,8 @@ async function main() {
 
     const useOwnDb = !process.env.MONGODB_URI;
     const useOwnRedis = !process.env.REDIS_URL;
-    const mongodbUri = useOwnDb ? procs.add(await startDatabase({ name: 'devdb' })).uri : process.env.MONGODB_URI;
+    const db = useOwnDb ? procs.add(await startDatabase({ name: 'devdb' })) : undefined;
+    const mongodbUri = db ? db.uri : process.env.MONGODB_URI;
     const redisUrl = useOwnRedis ? procs.add(await startRedis()).url : process.env.REDIS_URL;
     log(`database ${useOwnDb ? '(embedded PostgreSQL + DocumentDB via FerretDB v2) ' : ''}${mongodbUri}`);
     log(`redis ${redisUrl}`);
@@ -57,6 +58,8 @@ async function main() {
       args: ['--cases', String(DEMO_CASES), '--seed', '12315', '--if-empty'],
       timeoutMs: 600_000,
     });
+    // Fresh statistics for the query planner after a bulk seed.
+    if (db) await analyze(db.postgresUrl);
     log('building the admin page');
     if (run(path.join(ROOT, 'node_modules/.bin/vite'), ['build', '--config', 'bff/admin/vite.config.mts', '--logLevel', 'warn']) !== 0) throw new Error('admin build failed');
 
@@ -79,6 +82,8 @@ async function main() {
       admin: `${bff.url}/admin/`,
       h5: `${bff.url}/h5/`,
       mongodbUri,
+      // The embedded database's PostgreSQL, for `npm run seed` to ANALYZE after a bulk seed.
+      ...(db ? { postgresUrl: db.postgresUrl } : {}),
       redisUrl,
       sandbox: sandbox.urls,
       demo: { staff: DEMO_STAFF },

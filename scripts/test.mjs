@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  ROOT, RUN_DIR, ensureGo, ensureNodeModules, ensureSandboxKeys, ensureSystemPackages, log, run, stackEnv,
+  ROOT, RUN_DIR, analyze, ensureGo, ensureNodeModules, ensureSandboxKeys, ensureSystemPackages, log, run, stackEnv,
   startBff, startDatabase, startRedis, startSandbox, startWorker, stopper, tsx,
 } from './lib/stack.mjs';
 
@@ -61,8 +61,9 @@ async function main() {
 
     let mongodbUri = process.env.MONGODB_URI;
     let redisUrl = process.env.REDIS_URL;
+    let postgresUrl;
     await phase('database and Redis', async () => {
-      if (!mongodbUri) mongodbUri = procs.add(await startDatabase({ name: 'test-db', fresh: true })).uri;
+      if (!mongodbUri) ({ uri: mongodbUri, postgresUrl } = procs.add(await startDatabase({ name: 'test-db', fresh: true })));
       if (!redisUrl) redisUrl = procs.add(await startRedis()).url;
     });
     const testEnv = { MONGODB_URI: mongodbUri, REDIS_URL: redisUrl, ALIPAY_TEST_KEYS: path.join(RUN_DIR, 'sandbox-keys.json') };
@@ -89,6 +90,7 @@ async function main() {
       };
       // Generated cases give the dashboard and the export something to show.
       await tsx('seed', 'bff/src/seed-cli.ts', env, /^READY seeded/, { args: ['--cases', '1500', '--seed', '2026'], timeoutMs: 600_000 });
+      if (postgresUrl) await analyze(postgresUrl);
       const bff = procs.add(await startBff(env));
       procs.add(await startWorker(env));
       return jest('e2e', { E2E_BASE_URL: bff.url, E2E_STAFF_USERNAME: 'demo', E2E_STAFF_PASSWORD: env.DEMO_STAFF_PASSWORD });

@@ -15,6 +15,7 @@ import { evidenceModel } from './modules/evidence/evidence.model';
 import { draftModel } from './modules/drafts/draft.model';
 import { auditModel } from './modules/audit/audit.model';
 import { hotspotMarkModel } from './modules/insight/insight.service';
+import { insightCounterModel } from './modules/insight/counters';
 import { createPlatforms } from './platforms';
 import { createPii, type Pii } from './infra/pii';
 import type { Platforms } from './platforms/types';
@@ -33,6 +34,7 @@ export function buildModels(conn: Connection) {
     Draft: draftModel(conn),
     AuditEntry: auditModel(conn),
     HotspotMark: hotspotMarkModel(conn),
+    InsightCounter: insightCounterModel(conn),
   };
 }
 export type Models = ReturnType<typeof buildModels>;

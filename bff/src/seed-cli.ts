@@ -53,7 +53,7 @@ async function main() {
       });
       say(`added ${r.cases} cases (${r.complaints} complaints, ${r.reports} reports) and ${r.consumers} consumers in ${r.seconds.toFixed(1)} s`);
       say(`  by status: ${Object.entries(r.byStatus).sort((a, b) => b[1] - a[1]).map(([s, n]) => `${s} ${n}`).join(', ')}`);
-      if (r.counters) say(`  dashboard counters rebuilt: ${r.counters.documents} documents over ${r.counters.days} days in ${r.counters.seconds.toFixed(1)} s`);
+      if (r.counters) say(`  dashboard counters added: ${r.counters.documents} documents over ${r.counters.days} days in ${r.counters.seconds.toFixed(1)} s`);
       say(`  hotspots of the last 7 days: ${r.hotspots.respondent.name} (${r.hotspots.respondent.cases} cases), ${r.hotspots.category.categoryCode} / ${r.hotspots.category.problemTypeCode} (${r.hotspots.category.cases} cases)`);
     }
   } finally {

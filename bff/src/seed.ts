@@ -35,17 +35,17 @@ export async function seed(deps: Deps, opts: { staffPassword: string }): Promise
   for (const account of others) {
     if (!(await Staff.exists({ username: account.username }))) await Staff.create({ ...account, passwordHash, bureauCode: DEMO_BUREAU.code });
   }
-  for (const c of flattenCategories()) {
-    await Category.updateOne(
-      { code: c.code },
-      { $set: { name: c.name, parent: c.parent, treeVersion: CATEGORY_TREE_VERSION } },
-      { upsert: true },
-    );
-  }
+  // Both trees in one unordered bulk write of upserts by code.
   await Category.bulkWrite(
-    flattenCategories(PROBLEM_TYPE_TREE).map((c) => ({
-      updateOne: { filter: { code: c.code }, update: { $set: { name: c.name, parent: c.parent, treeVersion: CATEGORY_TREE_VERSION, tree: 'problem_type' } }, upsert: true },
-    })),
+    [
+      ...flattenCategories().map((c) => ({
+        updateOne: { filter: { code: c.code }, update: { $set: { name: c.name, parent: c.parent, treeVersion: CATEGORY_TREE_VERSION } }, upsert: true },
+      })),
+      ...flattenCategories(PROBLEM_TYPE_TREE).map((c) => ({
+        updateOne: { filter: { code: c.code }, update: { $set: { name: c.name, parent: c.parent, treeVersion: CATEGORY_TREE_VERSION, tree: 'problem_type' } }, upsert: true },
+      })),
+    ],
+    { ordered: false },
   );
   await seedBureaus(deps);
 }

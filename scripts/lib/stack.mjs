@@ -185,6 +185,18 @@ export async function startDatabase({ name = 'devdb', fresh = false } = {}) {
   };
 }
 
+/**
+ * ANALYZE on the embedded database's PostgreSQL after a bulk load, so the planner has statistics
+ * for the new rows (autovacuum would get there, later). Only the scripts do this: the BFF speaks
+ * MongoDB and nothing else.
+ */
+export async function analyze(postgresUrl) {
+  const { psql } = await import('../devdb/engine.mjs');
+  const started = Date.now();
+  psql(postgresUrl, 'ANALYZE');
+  log(`database statistics refreshed (ANALYZE, ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
 export function tsx(name, entry, env, ready, { args = [], timeoutMs } = {}) {

@@ -7,7 +7,8 @@ import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import { seed } from '../../bff/src/seed';
 import { scanOnce } from '../../bff/src/jobs/deadlines';
-import { recordCaseChange, rebuildStats, type CaseFacts } from '../../bff/src/modules/insight/counters';
+import { Collection } from 'mongodb';
+import { COUNTERS_COLLECTION, recordCaseChange, rebuildStats, scopeKeys, type CaseFacts } from '../../bff/src/modules/insight/counters';
 import { beijingDate, workingDaysBetween } from '../../shared/calendar/working-days';
 import { FINAL_STATUSES, type ComplaintStatus } from '../../shared/complaint/status';
 import { loginAs, startHarness, type Harness } from '../support/harness';
@@ -259,6 +260,44 @@ describe('counters kept by each change equal a direct computation', () => {
     const res = await admin.get(`/admin/stats?from=${from}&to=${today}`);
     const days = new Set((await h.deps.models.Case.find({}, { receivedAt: 1 }).lean()).map((c) => beijingDate(c.receivedAt)));
     expect(res.body.source.documents).toBe(days.size);
+  });
+
+  it('keeps the counters in one collection, one document per scope and day, read with one indexed query', async () => {
+    const docs = await h.deps.conn.db!.collection(COUNTERS_COLLECTION).find({}, { projection: { scope: 1, day: 1 } }).toArray();
+    expect(docs.length).toBeGreaterThan(0);
+    for (const d of docs) expect(d._id).toBe(`${d.scope}|${d.day}`);
+    // Exactly the documents of the cases: each case's day, for its bureau and every level of its region.
+    const regionOf = new Map((await h.deps.models.Bureau.find({}).lean()).map((b) => [b.code, b.regionCode]));
+    const want = new Set<string>();
+    for (const c of await h.deps.models.Case.find({}, { bureauCode: 1, receivedAt: 1 }).lean()) {
+      for (const key of scopeKeys(c.bureauCode, regionOf.get(c.bureauCode)!)) want.add(`${key}|${beijingDate(c.receivedAt)}`);
+    }
+    expect(new Set(docs.map((d) => d._id))).toEqual(want);
+    const indexes = await h.deps.models.InsightCounter.collection.indexes();
+    expect(indexes.map((i) => i.key)).toContainEqual({ scope: 1, day: 1 });
+
+    // One find on the counters per dashboard read, for the period and the hotspot weeks together.
+    const spy = jest.spyOn(Collection.prototype, 'find');
+    try {
+      const res = await bjSuper.get(`/admin/stats?from=${shift(today, -179)}&to=${today}`);
+      expect(res.status).toBe(200);
+      const calls = spy.mock.contexts.map((c, i) => [(c as Collection).collectionName, spy.mock.calls[i][0]]).filter(([name]) => name === COUNTERS_COLLECTION);
+      expect(calls).toEqual([[COUNTERS_COLLECTION, { scope: 'r:11', day: { $gte: shift(today, -179), $lte: today } }]]);
+      // The respondents' names (the top ones and any hotspot's) in one `$in` query too.
+      const names = spy.mock.contexts.filter((c) => (c as Collection).collectionName === 'insight_respondents');
+      expect(names).toHaveLength(1);
+    } finally {
+      spy.mockRestore();
+    }
+
+    // Answered from the {scope, day} index, not by reading the collection.
+    const plan = await h.deps.conn.db!.command({ explain: { find: COUNTERS_COLLECTION, filter: { scope: 'r:11', day: { $gte: shift(today, -179), $lte: today } } } });
+    const text = JSON.stringify(plan.queryPlanner ?? plan);
+    if (plan.serverInfo?.ferretdbVersion !== undefined || text.includes('documentdb')) expect(text).toContain('scope_1_day_1');
+    else {
+      expect(text).toContain('IXSCAN');
+      expect(text).not.toContain('COLLSCAN');
+    }
   });
 });
 

@@ -1,6 +1,7 @@
 import mongoose from 'mongoose';
 import { seed } from '../../bff/src/seed';
 import { insertCases, type InsertResult } from '../../bff/src/seed/cases';
+import { addTally, COUNTERS_COLLECTION, CounterTally, rebuildStats, type CaseFacts } from '../../bff/src/modules/insight/counters';
 import { isValidCaseNumber } from '../../shared/complaint/case-number';
 import { adminCaseDetail, adminCaseList } from '../../shared/api/admin';
 import { loginAs, startHarness, type Harness } from '../support/harness';
@@ -53,6 +54,37 @@ describe('insertCases', () => {
     expect(numbers).toHaveLength(350);
     expect(new Set(numbers).size).toBe(350);
     expect(await h.deps.models.User.countDocuments({})).toBe(users);
+  });
+
+  it('adds to the dashboard counters what a rebuild from all the cases computes, for both runs', async () => {
+    const stored = async () => ({
+      counters: await h.deps.conn.db!.collection(COUNTERS_COLLECTION).find({}).sort({ _id: 1 }).toArray(),
+      names: await h.deps.conn.db!.collection('insight_respondents').find({}).sort({ _id: 1 }).toArray(),
+    });
+    const seeded = await stored();
+    // Every case of both runs is counted once in the nationwide documents.
+    expect(seeded.counters.filter((d) => d.scope === 'r:').reduce((n, d) => n + d.n, 0)).toBe(350);
+    expect(first.counters!.days).toBeGreaterThan(100);
+    const rebuilt = await rebuildStats(h.deps);
+    expect(rebuilt.cases).toBe(350);
+    expect(await stored()).toEqual(seeded);
+  });
+
+  it('counts two additions of the same sums made at once, whichever inserts a document first', async () => {
+    const cases = await h.deps.models.Case.find({ status: 'closed' }).limit(40).lean<CaseFacts[]>();
+    const before = await rebuildStats(h.deps);
+    const tally = new CounterTally();
+    for (const c of cases) tally.add({ ...c, receivedAt: new Date(c.receivedAt.getTime() - 400 * 86_400_000) }, '110105');
+    const [one, two] = await Promise.all([addTally(h.deps.conn, tally), addTally(h.deps.conn, tally)]);
+    // Each document inserted by one addition and incremented by the other.
+    expect([one.inserted + two.inserted, one.incremented + two.incremented]).toEqual([tally.docs.size, tally.docs.size]);
+    const counters = h.deps.conn.db!.collection(COUNTERS_COLLECTION);
+    for (const [id, counts] of tally.docs) {
+      const doc = (await counters.findOne({ _id: id as never }))!;
+      expect({ id, n: doc.n, closed: doc.st.kclosed }).toEqual({ id, n: 2 * counts.n, closed: 2 * counts['st.kclosed'] });
+    }
+    expect(await counters.countDocuments({})).toBe(before.documents + tally.docs.size);
+    await rebuildStats(h.deps);
   });
 });
 

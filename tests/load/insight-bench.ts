@@ -2,7 +2,10 @@
  * The dashboard with many cases: seeds `count` generated cases (see bff/src/seed/cases.ts) into
  * a database of its own, builds the counters, then times GET /admin/stats for a handler, a
  * province supervisor and an admin over 30 and 180 days, against the same figures computed from
- * the cases directly. Usage: tsx tests/load/insight-bench.ts <count>
+ * the cases directly. Usage: tsx tests/load/insight-bench.ts <count> [--existing]; with
+ * --existing the database's cases are read as they are (seeded before, e.g. by `npm run seed`) and
+ * none added. BENCH_POSTGRES_URL, when set, names the embedded database's PostgreSQL, which is
+ * analysed after seeding, as the scripts do after a bulk seed.
  */
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../config/bff';
@@ -21,7 +24,8 @@ const shift = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`
 
 async function main() {
   const count = Number(process.argv[2]);
-  if (!Number.isInteger(count) || count < 1) throw new Error('usage: insight-bench.ts <count>');
+  const existing = process.argv.includes('--existing');
+  if (!Number.isInteger(count) || count < 1) throw new Error('usage: insight-bench.ts <count> [--existing]');
   const config = loadConfig();
   const password = config.demoStaffPassword!;
   const deps = await createDeps(config, createLogger({ level: 'warn' }));
@@ -30,10 +34,19 @@ async function main() {
     await syncIndexes(deps);
     await seed(deps, { staffPassword: password });
     let t = Date.now();
-    const inserted = await insertCases(deps, { count, days: 180, seed: 20261122, onProgress: (done, total) => done % 20_000 === 0 && say(`  ${done}/${total} cases`) });
-    say(`seeded ${inserted.cases} cases in ${((Date.now() - t) / 1000).toFixed(1)} s`);
-    const c = inserted.counters!;
-    say(`of which the counters, rebuilt from the cases: ${c.seconds.toFixed(1)} s, ${c.documents} documents over ${c.days} days`);
+    if (!existing) {
+      const inserted = await insertCases(deps, { count, days: 180, seed: 20261122, onProgress: (done, total) => done % 20_000 === 0 && say(`  ${done}/${total} cases`) });
+      say(`seeded ${inserted.cases} cases in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+      const c = inserted.counters!;
+      say(`of which the counters, summed from the generated cases: ${c.seconds.toFixed(1)} s, ${c.documents} documents over ${c.days} days`);
+    }
+    if (process.env.BENCH_POSTGRES_URL) {
+      t = Date.now();
+      const engine = '../../scripts/devdb/engine.mjs';
+      const { psql } = (await import(engine)) as { psql: (postgresUrl: string, sql: string) => string };
+      psql(process.env.BENCH_POSTGRES_URL, 'ANALYZE');
+      say(`ANALYZE: ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    }
 
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
     const login = async (username: string) => {

@@ -1,5 +1,5 @@
-import { changeSet, contribution, decodeKey, encodeKey, scopeKeys } from '../../bff/src/modules/insight/counters';
-import { isHotspot, percentile, poissonTail } from '../../bff/src/modules/insight/figures';
+import { changeSet, contribution, decodeKey, encodeKey, flatten, scopeKeys, sumDocs } from '../../bff/src/modules/insight/counters';
+import { dimension, isHotspot, percentile, poissonTail, sumCounts } from '../../bff/src/modules/insight/figures';
 
 const hist = (entries: Array<[number, number]>) => new Map(entries.map(([d, n]) => [String(d), n]));
 
@@ -70,5 +70,22 @@ describe('counter changes', () => {
     expect(changes.has('r:|2026-11-02')).toBe(false);
     expect(changes.get('b:110105|2026-11-02')!.n).toBe(-1);
     expect(changes.get('b:110108|2026-11-02')!.n).toBe(1);
+  });
+});
+
+describe('summing stored counter documents', () => {
+  const docs = [
+    { _id: 'r:11|2026-11-01', scope: 'r:11', day: '2026-11-01', n: 3, late: 1, st: { ksubmitted: 2, kclosed: 1 }, resp: { kaa: 2, kbb: 1 }, cat: { 'kgoods~food': 3 } },
+    { _id: 'r:11|2026-11-02', scope: 'r:11', day: '2026-11-02', n: 2, st: { kclosed: 2 }, resp: { kbb: 2 }, dec: { k3: 1, k10: 1 } },
+    { _id: 'r:11|2026-11-03', scope: 'r:11', day: '2026-11-03', n: 0, st: { kclosed: 0 } },
+  ];
+  it('gives what summing the flattened documents gives, without the address fields', () => {
+    const sum = sumDocs(docs);
+    expect(sum).toEqual(sumCounts(docs.map(flatten)));
+    expect(sum).toEqual({ n: 5, late: 1, 'st.ksubmitted': 2, 'st.kclosed': 3, 'resp.kaa': 2, 'resp.kbb': 3, 'cat.kgoods~food': 3, 'dec.k3': 1, 'dec.k10': 1 });
+    expect(dimension(sum, 'cat')).toEqual(new Map([['goods.food', 3]]));
+  });
+  it('sums only the dimensions asked for', () => {
+    expect(sumDocs(docs, ['resp', 'cat'])).toEqual({ 'resp.kaa': 2, 'resp.kbb': 3, 'cat.kgoods~food': 3 });
   });
 });

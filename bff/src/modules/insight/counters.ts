@@ -4,17 +4,19 @@
  * closure, mediation outcome, lateness) to one document per scope and day of receipt: its
  * bureau and every level of the bureau's region (all, province, city, county). A change of the
  * case moves the difference between its contribution before and after with one single-document
- * `$inc` per scope document, addressed by `_id` alone; a dashboard then reads one document per
- * day instead of scanning cases. `rebuildStats` recomputes everything from the cases.
+ * `$inc` upsert per scope document, addressed by `_id`; a dashboard then reads the documents of
+ * its scope and period instead of scanning cases. `rebuildStats` recomputes everything from the
+ * cases, and the seed builds the same documents from the cases it generates (`CounterTally`).
  *
- * Each day's documents live in a collection of their own (`insight_YYYYMMDD`, `_id` = scope),
- * so every read and write names one document by `_id` alone: the one filter the embedded
- * FerretDB answers from an index (an `$in` over `_id`s reads the whole collection there), and a
- * form real MongoDB answers at once too. Old days can be dropped as whole collections.
+ * All counter documents live in one collection, `insight_counters`, one document per scope and
+ * day: `_id` is `<scope>|<day>` (the single-document address of every write), `scope` and `day`
+ * are set when the document is created, and the index {scope, day} answers a dashboard's read
+ * of a scope over a period with one range query. Respondent names are kept apart, by the hash
+ * the counts use, in `insight_respondents`.
  */
 import { createHash } from 'node:crypto';
-import type { Connection } from 'mongoose';
-import type { Collection } from 'mongodb';
+import { Schema, type Connection, type Model } from 'mongoose';
+import type { AnyBulkWriteOperation, Collection } from 'mongodb';
 import type { Deps } from '../../context';
 import { beijingDate, workingDaysBetween } from '../../../../shared/calendar/working-days';
 
@@ -86,29 +88,47 @@ export function scopeKeys(bureauCode: string, regionCode: string): string[] {
   return [...new Set([`b:${bureauCode}`, ...REGION_LEVELS.map((n) => `r:${regionCode.slice(0, n)}`)])];
 }
 
-export const DAY_COLLECTION_PREFIX = 'insight_';
+export const COUNTERS_COLLECTION = 'insight_counters';
 const NAMES_COLLECTION = 'insight_respondents';
-const dayCollectionName = (day: string) => DAY_COLLECTION_PREFIX + day.replaceAll('-', '');
+
+/** A stored counter document: its address, scope and day, and open-ended counts (one field per dimension value). */
+export interface CounterDoc {
+  _id: string;
+  scope: string;
+  day: string;
+  [field: string]: unknown;
+}
+
+const counterSchema = new Schema(
+  { _id: String, scope: { type: String, required: true }, day: { type: String, required: true } },
+  // The counts are open-ended: written with `$inc` through the driver, never through documents of this model.
+  { versionKey: false, strict: false, collection: COUNTERS_COLLECTION },
+);
+// A dashboard read: one scope over a range of days.
+counterSchema.index({ scope: 1, day: 1 });
+
+export const insightCounterModel = (conn: Connection): Model<CounterDoc> =>
+  (conn.models.InsightCounter as Model<CounterDoc> | undefined) ?? conn.model<CounterDoc>('InsightCounter', counterSchema);
+
+/**
+ * The counter documents through the model's collection: the counts are open-ended fields written
+ * with `$inc`, so they bypass the model's casting (the model declares the collection and its index).
+ */
+type StoredCounter = { _id: string; scope: string; day: string; [field: string]: any };
+const countersCollection = (conn: Connection) => insightCounterModel(conn).collection as unknown as Collection<StoredCounter>;
+
+export const counterId = (scope: string, day: string) => `${scope}|${day}`;
 
 /** Respondent names by the hash the counters use (`respondentKey`). */
 const namesCollection = (conn: Connection) => conn.db!.collection<{ _id: string; name: string }>(NAMES_COLLECTION);
 
-/** The names of some respondents, by hash; each read by `_id`. */
+/** The names of some respondents, by hash, in one query. */
 export async function respondentNames(conn: Connection, keys: string[]): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
-  await Promise.all(
-    [...new Set(keys)].map(async (key) => {
-      const doc = await namesCollection(conn).findOne({ _id: key });
-      if (doc) out[key] = doc.name;
-    }),
-  );
+  const wanted = [...new Set(keys)];
+  if (!wanted.length) return out;
+  for (const doc of await namesCollection(conn).find({ _id: { $in: wanted } }).toArray()) out[doc._id] = doc.name;
   return out;
-}
-
-/** The collection of one day's counter documents, keyed by scope. */
-export function dayCollection(conn: Connection, day: string) {
-  // Counter documents have open-ended fields (one per dimension value).
-  return conn.db!.collection<{ _id: string; [field: string]: any }>(dayCollectionName(day));
 }
 
 /** Bureau region codes never change once created, so each process keeps them once read. */
@@ -131,7 +151,7 @@ export function changeSet(
   const out = new Map<string, Counts>();
   const apply = (side: { keys: string[]; day: string; counts: Counts }, sign: 1 | -1) => {
     for (const key of side.keys) {
-      const id = `${key}|${side.day}`;
+      const id = counterId(key, side.day);
       const inc = out.get(id) ?? {};
       for (const [field, n] of Object.entries(side.counts)) inc[field] = (inc[field] ?? 0) + sign * n;
       out.set(id, inc);
@@ -146,12 +166,28 @@ export function changeSet(
   return out;
 }
 
-async function side(deps: Deps, c: CaseFacts | null) {
-  if (!c) return null;
-  const region = await regionOf(deps, c.bureauCode);
+/** What a case adds, with the region of its bureau: the scope documents, its day and its counts. */
+export function caseSide(c: CaseFacts, region: string): { keys: string[]; day: string; counts: Counts } {
   const counts = contribution(c);
   counts[`cty.${encodeKey(region || 'none')}`] = 1;
   return { keys: scopeKeys(c.bureauCode, region), day: beijingDate(c.receivedAt), counts };
+}
+
+async function side(deps: Deps, c: CaseFacts | null) {
+  if (!c) return null;
+  return caseSide(c, await regionOf(deps, c.bureauCode));
+}
+
+/** A `$inc` upsert of one counter document, addressed by `_id`; scope and day are set when it is created. */
+function incOp(id: string, $inc: Counts): AnyBulkWriteOperation<StoredCounter> {
+  const bar = id.lastIndexOf('|');
+  return {
+    updateOne: {
+      filter: { _id: id },
+      update: { $inc, $setOnInsert: { scope: id.slice(0, bar), day: id.slice(bar + 1) } },
+      upsert: true,
+    },
+  };
 }
 
 /**
@@ -162,15 +198,9 @@ async function side(deps: Deps, c: CaseFacts | null) {
 export async function recordCaseChange(deps: Deps, before: CaseFacts | null, after: CaseFacts | null): Promise<void> {
   try {
     const changes = changeSet(await side(deps, before), await side(deps, after));
-    if (!changes.size) return;
-    const byDay = new Map<string, Array<[string, Counts]>>();
-    for (const [id, inc] of changes) {
-      const [scope, day] = id.split('|');
-      byDay.set(day, [...(byDay.get(day) ?? []), [scope, inc]]);
-    }
-    for (const [day, updates] of byDay) {
-      await dayCollection(deps.conn, day).bulkWrite(
-        updates.map(([scope, $inc]) => ({ updateOne: { filter: { _id: scope }, update: { $inc }, upsert: true } })),
+    if (changes.size) {
+      await countersCollection(deps.conn).bulkWrite(
+        [...changes].map(([id, inc]) => incOp(id, inc)),
         { ordered: false },
       );
     }
@@ -195,61 +225,157 @@ function nest(counts: Counts): Record<string, unknown> {
 }
 
 /**
+ * Counter documents and respondent names summed in memory from many cases: what `rebuildStats`
+ * builds from the stored cases, and the seed from the cases it generates, with the same
+ * `contribution`, so both give the same documents.
+ */
+export class CounterTally {
+  /** `<scope>|<day>` -> counts */
+  readonly docs = new Map<string, Counts>();
+  readonly names = new Map<string, string>();
+  readonly days = new Set<string>();
+  cases = 0;
+
+  /** Adds one case; `region` is the region code of its bureau. */
+  add(c: CaseFacts, region: string): void {
+    this.cases += 1;
+    const s = caseSide(c, region);
+    this.days.add(s.day);
+    this.names.set(respondentKey(c.respondent), c.respondent.name);
+    for (const key of s.keys) {
+      const id = counterId(key, s.day);
+      let counts = this.docs.get(id);
+      if (!counts) this.docs.set(id, (counts = {}));
+      for (const [field, n] of Object.entries(s.counts)) counts[field] = (counts[field] ?? 0) + n;
+    }
+  }
+
+  /** The counter documents as stored. */
+  *documents(): Generator<CounterDoc> {
+    for (const [id, counts] of this.docs) {
+      const bar = id.lastIndexOf('|');
+      yield { _id: id, scope: id.slice(0, bar), day: id.slice(bar + 1), ...nest(counts) };
+    }
+  }
+}
+
+/** Documents per write command: large batches, the driver splits them further by size. */
+const WRITE_BATCH = 2000;
+
+async function inBatches<T>(items: Iterable<T>, size: number, write: (batch: T[]) => Promise<unknown>): Promise<void> {
+  let batch: T[] = [];
+  for (const item of items) {
+    batch.push(item);
+    if (batch.length === size) {
+      await write(batch);
+      batch = [];
+    }
+  }
+  if (batch.length) await write(batch);
+}
+
+/** The positions of the documents an unordered insert refused as duplicates; null for any other error. */
+const duplicateIndexes = (err: unknown): number[] | null => {
+  const found = (err as { writeErrors?: WriteFailure | WriteFailure[] }).writeErrors;
+  const failures = found === undefined ? [] : ([] as WriteFailure[]).concat(found);
+  return failures.length && failures.every((w) => w.code === 11000) ? failures.map((w) => w.index) : null;
+};
+type WriteFailure = { index: number; code?: number };
+
+/**
+ * Adds a tally to the stored counters (the seed: cases written in bulk). The documents are
+ * inserted in large batches; those that exist already (an earlier seed, intake, or a racing
+ * addition) are refused as duplicates and get the tally's counts with `$inc` upserts by `_id`
+ * instead. Respondent names already known are kept.
+ */
+export async function addTally(conn: Connection, tally: CounterTally): Promise<{ inserted: number; incremented: number }> {
+  const coll = countersCollection(conn);
+  let incremented = 0;
+  await inBatches(tally.documents(), WRITE_BATCH, async (batch) => {
+    await coll.insertMany(batch, { ordered: false }).catch(async (err: unknown) => {
+      const dup = duplicateIndexes(err);
+      if (!dup) throw err;
+      incremented += dup.length;
+      await coll.bulkWrite(dup.map((i) => incOp(batch[i]._id, tally.docs.get(batch[i]._id)!)), { ordered: false });
+    });
+  });
+  await inBatches(tally.names, WRITE_BATCH, async (batch) => {
+    await namesCollection(conn)
+      .insertMany(batch.map(([_id, name]) => ({ _id, name })), { ordered: false })
+      .catch((err: unknown) => {
+        if (!duplicateIndexes(err)) throw err;
+      });
+  });
+  return { inserted: tally.docs.size - incremented, incremented };
+}
+
+/**
  * Recomputes every counter from the cases (after a bulk load, or to repair counters after a
  * failed update). Meant for a quiet moment: changes made while it runs may be counted twice or
  * not at all until the next rebuild.
  */
 export async function rebuildStats(deps: Deps): Promise<{ cases: number; documents: number; days: number; ms: number }> {
   const started = Date.now();
-  // day -> scope -> counts
-  const days = new Map<string, Map<string, Counts>>();
-  const names = new Map<string, string>();
-  let cases = 0;
-  const cursor = deps.models.Case.find({}, CASE_FACTS_PROJECTION).lean<CaseFacts[]>().cursor({ batchSize: 1000 });
-  for await (const c of cursor) {
-    cases += 1;
-    const s = (await side(deps, c))!;
-    names.set(respondentKey(c.respondent), c.respondent.name);
-    let docs = days.get(s.day);
-    if (!docs) days.set(s.day, (docs = new Map()));
-    for (const key of s.keys) {
-      let counts = docs.get(key);
-      if (!counts) docs.set(key, (counts = {}));
-      for (const [field, n] of Object.entries(s.counts)) counts[field] = (counts[field] ?? 0) + n;
-    }
-  }
-  await dropDayCollections(deps.conn);
-  // Small batches: the embedded FerretDB stalls on large write commands.
-  const insertAll = async <T extends { _id: string }>(coll: Collection<T>, all: T[]) => {
-    for (let i = 0; i < all.length; i += 50) await coll.insertMany(all.slice(i, i + 50) as never[], { ordered: false });
-  };
-  let documents = 0;
-  for (const [day, docs] of days) {
-    const all = [...docs].map(([scope, counts]) => ({ _id: scope, ...nest(counts) }));
-    documents += all.length;
-    await insertAll(dayCollection(deps.conn, day), all);
-  }
-  await insertAll(namesCollection(deps.conn), [...names].map(([_id, name]) => ({ _id, name })));
-  return { cases, documents, days: days.size, ms: Date.now() - started };
+  const bureaus = await deps.models.Bureau.find({}, { code: 1, regionCode: 1 }).lean();
+  const regions = new Map(bureaus.map((b) => [b.code, b.regionCode]));
+  const tally = new CounterTally();
+  const cursor = deps.models.Case.find({}, CASE_FACTS_PROJECTION).lean<CaseFacts[]>().cursor({ batchSize: 5000 });
+  for await (const c of cursor) tally.add(c, regions.get(c.bureauCode) ?? (await regionOf(deps, c.bureauCode)));
+  // The stored documents are replaced as a whole: both collections emptied, then written anew.
+  const counters = countersCollection(deps.conn);
+  await counters.deleteMany({});
+  await namesCollection(deps.conn).deleteMany({});
+  await inBatches(tally.documents(), WRITE_BATCH, (batch) => counters.insertMany(batch, { ordered: false }));
+  await inBatches(tally.names, WRITE_BATCH, (batch) => namesCollection(deps.conn).insertMany(batch.map(([_id, name]) => ({ _id, name })), { ordered: false }));
+  return { cases: tally.cases, documents: tally.docs.size, days: tally.days.size, ms: Date.now() - started };
 }
 
-/** Drops every counter collection: the days and the respondent names (a rebuild writes both anew). */
-async function dropDayCollections(conn: Connection): Promise<void> {
-  const names = await conn.db!.listCollections({}, { nameOnly: true }).toArray();
-  for (const { name } of names) if (name.startsWith(DAY_COLLECTION_PREFIX)) await conn.db!.dropCollection(name);
+/** The stored counter documents of one scope for the given ranges of days (inclusive), in one indexed query. */
+export async function readDays(conn: Connection, scope: string, ranges: Array<[from: string, to: string]>): Promise<Map<string, CounterDoc>> {
+  const out = new Map<string, CounterDoc>();
+  if (!ranges.length) return out;
+  const sorted = [...ranges].sort((a, b) => a[0].localeCompare(b[0]));
+  // Overlapping or adjacent ranges read as one.
+  const merged: Array<[string, string]> = [];
+  for (const [from, to] of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && from <= nextDay(last[1])) last[1] = to > last[1] ? to : last[1];
+    else merged.push([from, to]);
+  }
+  const dayFilter = merged.map(([from, to]) => ({ day: { $gte: from, $lte: to } }));
+  const filter = dayFilter.length === 1 ? { scope, ...dayFilter[0] } : { scope, $or: dayFilter };
+  // All in one batch: a period is at most a few hundred documents.
+  for (const doc of await countersCollection(conn).find(filter, { batchSize: 10_000 }).toArray()) out.set(doc.day, doc);
+  return out;
 }
 
-/** The stored counter documents of one scope for the given days, each read by `_id`. */
-export async function readDays(conn: Connection, scope: string, days: string[]): Promise<Map<string, Record<string, unknown>>> {
-  const out = new Map<string, Record<string, unknown>>();
-  const queue = [...days];
-  const worker = async () => {
-    for (let day = queue.shift(); day !== undefined; day = queue.shift()) {
-      const doc = await dayCollection(conn, day).findOne({ _id: scope });
-      if (doc) out.set(day, doc);
+const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * The sum of some stored counter documents as dotted counts (the same as summing their
+ * `flatten`ed counts), added up in their nested form: a dashboard sums thousands of fields.
+ * `only` limits the sum to some top-level fields (dimensions).
+ */
+export function sumDocs(docs: Iterable<Record<string, unknown>>, only?: readonly string[]): Counts {
+  const top = new Map<string, number>();
+  const nested = new Map<string, Map<string, number>>();
+  for (const doc of docs) {
+    for (const k of only ?? Object.keys(doc)) {
+      if (k === '_id' || k === 'scope' || k === 'day') continue;
+      const v = doc[k];
+      if (typeof v === 'number') top.set(k, (top.get(k) ?? 0) + v);
+      else if (v && typeof v === 'object') {
+        let sums = nested.get(k);
+        if (!sums) nested.set(k, (sums = new Map()));
+        for (const kk in v) {
+          const n = (v as Record<string, unknown>)[kk];
+          if (typeof n === 'number') sums.set(kk, (sums.get(kk) ?? 0) + n);
+        }
+      }
     }
-  };
-  await Promise.all(Array.from({ length: Math.min(16, days.length) }, worker));
+  }
+  const out: Counts = Object.fromEntries(top);
+  for (const [k, sums] of nested) for (const [kk, n] of sums) out[`${k}.${kk}`] = n;
   return out;
 }
 
@@ -257,7 +383,7 @@ export async function readDays(conn: Connection, scope: string, days: string[]):
 export function flatten(doc: Record<string, unknown>): Counts {
   const out: Counts = {};
   for (const [k, v] of Object.entries(doc)) {
-    if (k === '_id') continue;
+    if (k === '_id' || k === 'scope' || k === 'day') continue;
     if (typeof v === 'number') out[k] = v;
     else if (v && typeof v === 'object') for (const [kk, n] of Object.entries(v)) if (typeof n === 'number') out[`${k}.${kk}`] = n;
   }

@@ -12,9 +12,21 @@ export function sumCounts(docs: Counts[]): Counts {
 
 /** The values of one dimension (`st`, `cat`, ...) as decoded key -> count, zeros dropped. */
 export function dimension(counts: Counts, dim: string): Map<string, number> {
-  const out = new Map<string, number>();
-  const prefix = `${dim}.`;
-  for (const [field, n] of Object.entries(counts)) if (field.startsWith(prefix) && n > 0) out.set(decodeKey(field.slice(prefix.length)), n);
+  return dimensions(counts).get(dim) ?? new Map();
+}
+
+/** Every dimension at once (one pass over the counts): dimension -> decoded key -> count, zeros dropped. */
+export function dimensions(counts: Counts): Map<string, Map<string, number>> {
+  const out = new Map<string, Map<string, number>>();
+  for (const field in counts) {
+    const n = counts[field];
+    const dot = field.indexOf('.');
+    if (dot < 0 || !(n > 0)) continue;
+    const dim = field.slice(0, dot);
+    let values = out.get(dim);
+    if (!values) out.set(dim, (values = new Map()));
+    values.set(decodeKey(field.slice(dot + 1)), n);
+  }
   return out;
 }
 

@@ -1,5 +1,5 @@
 /** The dashboard: figures for a period and region read from the per-day counters, and hotspots. */
-import { Schema, type Connection, type Model } from 'mongoose';
+import mongoose, { Schema, type Connection, type Model } from 'mongoose';
 import type { Deps } from '../../context';
 import { AppError } from '../../http/errors';
 import type { StaffSession } from '../staff/staff.service';
@@ -11,8 +11,8 @@ import { CHANNEL_LABELS, type Channel } from '../../../../shared/complaint/intak
 import { COMPLAINT_STATUSES, FINAL_STATUSES, STATUS_LABELS, type ComplaintStatus } from '../../../../shared/complaint/status';
 import { beijingDate } from '../../../../shared/calendar/working-days';
 import type { HotspotView, InsightQuery, InsightView } from '../../../../shared/api/insight';
-import { flatten, readDays, respondentNames, type Counts } from './counters';
-import { dimension, HOTSPOT_RULE, isHotspot, percentile, sumCounts } from './figures';
+import { readDays, respondentNames, sumDocs, type CounterDoc, type Counts } from './counters';
+import { dimension, dimensions, HOTSPOT_RULE, isHotspot, percentile } from './figures';
 
 export interface InsightScope {
   /** The counter documents' scope key: `b:<bureau>` or `r:<region prefix>`. */
@@ -48,24 +48,31 @@ export function daysBetween(from: string, to: string): string[] {
 
 const shiftDay = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
-interface DayDoc {
-  counts: Counts;
-}
+/** The counter documents of one scope for some ranges of days (inclusive), by day, in one indexed query. */
+const loadDays = (deps: Deps, scopeKey: string, ranges: Array<[string, string]>): Promise<Map<string, CounterDoc>> => readDays(deps.conn, scopeKey, ranges);
 
-/** The counter documents of one scope for the given days, by `_id` only. */
-async function loadDays(deps: Deps, scopeKey: string, days: string[]): Promise<Map<string, DayDoc>> {
-  const out = new Map<string, DayDoc>();
-  for (const [day, doc] of await readDays(deps.conn, scopeKey, days)) {
-    out.set(day, { counts: flatten(doc) });
-  }
-  return out;
+/** The days the hotspot rule looks at, up to `today`: the recent week and the weeks before it. */
+function hotspotDays(today: string) {
+  return {
+    recent: daysBetween(shiftDay(today, 1 - HOTSPOT_RULE.recentDays), today),
+    base: daysBetween(shiftDay(today, 1 - HOTSPOT_RULE.recentDays - 7 * HOTSPOT_RULE.baselineWeeks), shiftDay(today, -HOTSPOT_RULE.recentDays)),
+  };
 }
+const hotspotRange = (today: string): [string, string] => [shiftDay(today, 1 - HOTSPOT_RULE.recentDays - 7 * HOTSPOT_RULE.baselineWeeks), today];
 
-const byCount = (a: { count: number; key: string }, b: { count: number; key: string }) => b.count - a.count || a.key.localeCompare(b.key);
+/** The order of `localeCompare`, from one collator made once (thousands of keys are sorted per read). */
+const keyOrder = new Intl.Collator();
+const byCount = (a: { count: number; key: string }, b: { count: number; key: string }) => b.count - a.count || keyOrder.compare(a.key, b.key);
 
 function buckets(values: Map<string, number>, label: (key: string) => string, limit?: number) {
-  const out = [...values].map(([key, count]) => ({ key, label: label(key), count })).sort(byCount);
-  return limit ? out.slice(0, limit) : out;
+  let entries = [...values];
+  if (limit && entries.length > limit) {
+    // Only the entries that can make the first `limit` are sorted (a national period has thousands of respondents).
+    const threshold = entries.map(([, count]) => count).sort((a, b) => b - a)[limit - 1];
+    entries = entries.filter(([, count]) => count >= threshold);
+  }
+  const out = entries.map(([key, count]) => ({ key, count })).sort(byCount);
+  return (limit ? out.slice(0, limit) : out).map(({ key, count }) => ({ key, label: label(key), count }));
 }
 
 const categoryLabel = (code: string) => findNode(CATEGORY_TREE, code)?.name ?? (code === 'none' ? '未填写' : code);
@@ -83,14 +90,16 @@ export const topRespondentKeys = (counts: Counts) => buckets(dimension(counts, '
  */
 export function figuresFrom(counts: Counts, perDay: Array<{ day: string; count: number }>, names: Record<string, string>) {
   const received = counts.n ?? 0;
-  const types = dimension(counts, 'type');
-  const statuses = dimension(counts, 'st');
+  const dims = dimensions(counts);
+  const dimension = (dim: string) => dims.get(dim) ?? new Map<string, number>();
+  const types = dimension('type');
+  const statuses = dimension('st');
   const open = [...statuses].filter(([s]) => !FINAL_STATUSES.includes(s as ComplaintStatus)).reduce((s, [, n]) => s + n, 0);
   const late = counts.late ?? 0;
   const agreed = counts['med.agreed'] ?? 0;
   const ended = counts['med.ended'] ?? 0;
-  const decisions = dimension(counts, 'dec');
-  const closures = dimension(counts, 'cls');
+  const decisions = dimension('dec');
+  const closures = dimension('cls');
   const total = (m: Map<string, number>) => [...m.values()].reduce((s, n) => s + n, 0);
   const ratio = (a: number, b: number) => (b ? Math.round((a / b) * 10_000) / 10_000 : null);
   return {
@@ -105,14 +114,14 @@ export function figuresFrom(counts: Counts, perDay: Array<{ day: string; count: 
     },
     perDay,
     byStatus: COMPLAINT_STATUSES.filter((s) => statuses.has(s)).map((s) => ({ key: s, label: STATUS_LABELS[s], count: statuses.get(s)! })),
-    byCategory: buckets(dimension(counts, 'cat'), categoryLabel),
-    byProblemType: buckets(dimension(counts, 'pt'), problemLabel),
-    byChannel: buckets(dimension(counts, 'ch'), channelLabel),
-    byCounty: buckets(dimension(counts, 'cty'), countyLabel),
+    byCategory: buckets(dimension('cat'), categoryLabel),
+    byProblemType: buckets(dimension('pt'), problemLabel),
+    byChannel: buckets(dimension('ch'), channelLabel),
+    byCounty: buckets(dimension('cty'), countyLabel),
     toDecision: { count: total(decisions), median: percentile(decisions, 0.5), p90: percentile(decisions, 0.9) },
     toClosure: { count: total(closures), median: percentile(closures, 0.5), p90: percentile(closures, 0.9) },
     mediation: { agreed, ended, successRate: ratio(agreed, agreed + ended) },
-    topRespondents: buckets(dimension(counts, 'resp'), (k) => names[k] ?? '（未知）', TOP_RESPONDENTS),
+    topRespondents: buckets(dimension('resp'), (k) => names[k] ?? '（未知）', TOP_RESPONDENTS),
   };
 }
 
@@ -128,15 +137,24 @@ const markId = (scopeKey: string, kind: string, key: string) => `${scopeKey}|${k
 /** A mark covers the 7-day window it was made in; a spike that lasts longer is raised again. */
 const MARK_VALID_MS = HOTSPOT_RULE.recentDays * 86_400_000;
 
-/** Respondents and categories whose last 7 days clearly exceed their usual level (see isHotspot). */
-export async function hotspots(deps: Deps, scope: InsightScope, today: string, loaded?: Map<string, DayDoc>): Promise<HotspotView[]> {
-  const recentDays = daysBetween(shiftDay(today, 1 - HOTSPOT_RULE.recentDays), today);
-  const baseDays = daysBetween(shiftDay(today, 1 - HOTSPOT_RULE.recentDays - 7 * HOTSPOT_RULE.baselineWeeks), shiftDay(today, -HOTSPOT_RULE.recentDays));
-  const missing = [...recentDays, ...baseDays].filter((d) => !loaded?.has(d));
-  const docs = new Map([...(loaded ?? []), ...(missing.length ? await loadDays(deps, scope.key, missing) : [])]);
-  const pick = (days: string[]) => days.map((d) => docs.get(d)).filter((d): d is DayDoc => !!d);
-  const recent = sumCounts(pick(recentDays).map((d) => d.counts));
-  const base = sumCounts(pick(baseDays).map((d) => d.counts));
+/**
+ * Respondents and categories whose last 7 days clearly exceed their usual level (see isHotspot).
+ * `loaded` has the scope's documents of at least the days the rule looks at, when already read;
+ * `alsoNamed` are more respondents whose names the caller needs, read in the same query and
+ * returned in `names`.
+ */
+export async function hotspots(
+  deps: Deps,
+  scope: InsightScope,
+  today: string,
+  loaded?: Map<string, CounterDoc>,
+  alsoNamed: string[] = [],
+): Promise<{ hotspots: HotspotView[]; names: Record<string, string> }> {
+  const { recent: recentDays, base: baseDays } = hotspotDays(today);
+  const docs = loaded ?? (await loadDays(deps, scope.key, [hotspotRange(today)]));
+  const pick = (days: string[]) => days.map((d) => docs.get(d)).filter((d): d is CounterDoc => !!d);
+  const recent = sumDocs(pick(recentDays), ['resp', 'cat']);
+  const base = sumDocs(pick(baseDays), ['resp', 'cat']);
   const found: Array<Omit<HotspotView, 'seen'>> = [];
   for (const [kind, dim] of [
     ['respondent', 'resp'],
@@ -150,17 +168,18 @@ export async function hotspots(deps: Deps, scope: InsightScope, today: string, l
       if (hot) found.push({ kind, key, label: kind === 'category' ? categoryLabel(key) : key, recent: count, usual });
     }
   }
-  const names = await respondentNames(deps.conn, found.filter((h) => h.kind === 'respondent').map((h) => h.key));
+  const names = await respondentNames(deps.conn, [...alsoNamed, ...found.filter((h) => h.kind === 'respondent').map((h) => h.key)]);
   for (const h of found) if (h.kind === 'respondent') h.label = names[h.key] ?? '（未知）';
   found.sort((a, b) => b.recent / Math.max(b.usual, 0.5) - a.recent / Math.max(a.usual, 0.5));
-  if (!found.length) return [];
-  const Marks = hotspotMarkModel(deps.conn);
-  const marks = await Promise.all(found.map((h) => Marks.findById(markId(scope.key, h.kind, h.key)).lean()));
+  if (!found.length) return { hotspots: [], names };
+  const ids = found.map((h) => markId(scope.key, h.kind, h.key));
+  const marks = new Map((await hotspotMarkModel(deps.conn).find({ _id: mongoose.trusted({ $in: ids }) }).lean()).map((m) => [m._id, m]));
   const now = Date.now();
-  return found.map((h, i) => {
-    const m = marks[i];
+  const views = found.map((h, i) => {
+    const m = marks.get(ids[i]);
     return { ...h, seen: m && now - m.at.getTime() < MARK_VALID_MS ? { by: m.by, at: m.at.toISOString() } : null };
   });
+  return { hotspots: views, names };
 }
 
 export async function insight(deps: Deps, staff: StaffSession, query: InsightQuery): Promise<InsightView> {
@@ -168,17 +187,18 @@ export async function insight(deps: Deps, staff: StaffSession, query: InsightQue
   const scope = await resolveScope(deps, staff, query.region);
   const today = beijingDate(new Date());
   const days = daysBetween(query.from, query.to);
-  const loaded = await loadDays(deps, scope.key, days);
-  const inPeriod = days.map((d) => loaded.get(d)).filter((d): d is DayDoc => !!d);
-  const counts = sumCounts(inPeriod.map((d) => d.counts));
-  const names = await respondentNames(deps.conn, topRespondentKeys(counts));
-  const perDay = days.map((day) => ({ day, count: loaded.get(day)?.counts.n ?? 0 }));
-  const hot = await hotspots(deps, scope, today, loaded);
+  // The period and the hotspot rule's weeks, in one read.
+  const loaded = await loadDays(deps, scope.key, [[query.from, query.to], hotspotRange(today)]);
+  const inPeriod = days.map((d) => loaded.get(d)).filter((d): d is CounterDoc => !!d);
+  const counts = sumDocs(inPeriod);
+  const perDay = days.map((day) => ({ day, count: (loaded.get(day)?.n as number | undefined) ?? 0 }));
+  // The names of the top respondents and of the hotspots, in one read.
+  const hot = await hotspots(deps, scope, today, loaded, topRespondentKeys(counts));
   return {
     scope: { region: scope.region, label: scope.label, level: scope.level },
     period: { from: query.from, to: query.to },
-    ...figuresFrom(counts, perDay, names),
-    hotspots: hot,
+    ...figuresFrom(counts, perDay, hot.names),
+    hotspots: hot.hotspots,
     source: { documents: loaded.size, ms: Math.round((performance.now() - started) * 10) / 10 },
   };
 }
@@ -188,7 +208,7 @@ export async function markHotspotSeen(deps: Deps, staff: StaffSession, body: { k
   requireRole(staff, ['supervisor']);
   const scope = await resolveScope(deps, staff, body.region);
   const today = beijingDate(new Date());
-  const current = (await hotspots(deps, scope, today)).find((h) => h.kind === body.kind && h.key === body.key);
+  const current = (await hotspots(deps, scope, today)).hotspots.find((h) => h.kind === body.kind && h.key === body.key);
   if (!current) throw new AppError(404, 'HOTSPOT_NOT_FOUND', '该热点已不存在，请刷新');
   const at = new Date();
   await hotspotMarkModel(deps.conn).updateOne(
