@@ -23,6 +23,7 @@ import { maskName, maskPhone } from '../../../shared/identity/mask';
 import { ID_CONSENT_VERSION } from '../../../shared/api/identity';
 import { createWordMatcher } from '../modules/content/content.service';
 import { respondentKey } from '../modules/complaints/complaints.service';
+import { nameTerms } from '../../../shared/complaint/search-terms';
 import { createRng, hash32, weightedTable, type Rng } from './random';
 import { person, platformsIn, respondent as makeRespondent, type Person, type Respondent } from './people';
 import { CATEGORY_PROFILES, DEMAND_TEXT, DEMAND_WEIGHTS, PROBLEM_TEXT, REPORT_TEXT } from './catalog';
@@ -372,6 +373,7 @@ export function generateCases(opts: CaseGenOptions): GeneratedCases {
         respondent: {
           name: r.name,
           nameKey: respondentKey(r.name),
+          terms: nameTerms(r.name),
           creditCode: r.creditCode,
           address: r.address,
           regionCode: r.regionCode,
