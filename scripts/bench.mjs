@@ -121,6 +121,22 @@ async function main() {
       await post(`${bff.url}/api/v1/sandbox/identity/people`, person);
       const verified = await post(`${bff.url}/api/v1/identity/verify`, { ...person, consent: true, consentVersion: '2026-01' }, auth);
       if (!verified.verified) throw new Error(`bench user not verified: ${JSON.stringify(verified)}`);
+      const complaintBody = {
+        respondent: { name: '压测商户', address: '北京市朝阳区建国路88号', regionCode: '110105' },
+        consumer: { phone: '13812345678', address: '北京市海淀区中关村大街1号' },
+        business: {
+          kind: 'goods',
+          categoryCode: 'goods.appliance',
+          problemTypeCode: 'after_sales.refuse_repair',
+          channel: 'store',
+          productName: '电饭煲',
+          amountCents: 39900,
+          occurredOn: '2026-11-01',
+          demands: [{ type: 'refund' }],
+        },
+        description: '这是一条用于压测的投诉描述，长度超过二十个字。',
+        jurisdiction: { basis: 'place_of_business' },
+      };
       for (let i = 0; i < 5; i++) {
         const filed = await post(
           `${bff.url}/api/v1/complaints`,
@@ -161,6 +177,52 @@ async function main() {
       process.stdout.write('\nroute                                         req/s     p99 ms   vs bare Koa\n');
       for (const r of rows) {
         process.stdout.write(`${r.name.padEnd(44)} ${r.rps.toFixed(0).padStart(7)} ${String(r.p99).padStart(9)}   ${(r.rps / base).toFixed(2)}\n`);
+      }
+
+      // Complaint submission against a raw driver insertOne of the same stored document.
+      const submitBody = JSON.parse(JSON.stringify(complaintBody));
+      let serial = 0;
+      log(`POST /api/v1/complaints: ${DURATION_S} s, ${CONNECTIONS} connections`);
+      const submit = await autocannon({
+        url: `${bff.url}/api/v1/complaints`,
+        connections: CONNECTIONS,
+        duration: DURATION_S,
+        requests: [
+          {
+            method: 'POST',
+            setupRequest(req) {
+              serial += 1;
+              submitBody.respondent.name = `压测商户${serial}号店`;
+              return { ...req, headers: { ...auth, 'content-type': 'application/json', 'idempotency-key': randomUUID() }, body: JSON.stringify(submitBody) };
+            },
+          },
+        ],
+      });
+      if (submit.non2xx > 0 || submit.errors > 0) throw new Error(`submit: ${submit.non2xx} non-2xx answers, ${submit.errors} errors`);
+      const { MongoClient, ObjectId } = await import('mongodb');
+      const client = await new MongoClient(mongodbUri).connect();
+      try {
+        const cases = client.db().collection('cases');
+        const sample = await cases.findOne({ 'respondent.name': '压测商户1号店' });
+        let n = 0;
+        const until = Date.now() + DURATION_S * 1000;
+        const lat = [];
+        await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
+          while (Date.now() < until) {
+            n += 1;
+            const t0 = performance.now();
+            await cases.insertOne({ ...sample, _id: new ObjectId(), number: `${sample.number.slice(0, 10)}${String(9_000_000 + n).padStart(7, '0')}`, idempotencyKey: randomUUID() });
+            lat.push(performance.now() - t0);
+          }
+        }));
+        lat.sort((a, b) => a - b);
+        const insertRps = n / DURATION_S;
+        process.stdout.write(`\nsubmit                                        req/s     p99 ms\n`);
+        process.stdout.write(`${'POST /api/v1/complaints'.padEnd(44)} ${submit.requests.average.toFixed(0).padStart(7)} ${String(submit.latency.p99).padStart(9)}\n`);
+        process.stdout.write(`${'raw driver insertOne, same document'.padEnd(44)} ${insertRps.toFixed(0).padStart(7)} ${lat[Math.floor(lat.length * 0.99)].toFixed(0).padStart(9)}\n`);
+        process.stdout.write(`submit vs raw insertOne: ${(submit.requests.average / insertRps).toFixed(2)}\n`);
+      } finally {
+        await client.close();
       }
     }
     if (!ONLY || ONLY === 'push') {

@@ -2,12 +2,14 @@
  * The dashboard with many cases: seeds `count` generated cases (see bff/src/seed/cases.ts) into
  * a database of its own, builds the counters, then times GET /admin/stats for a handler, a
  * province supervisor and an admin over 30 and 180 days, against the same figures computed from
- * the cases directly. Usage: tsx tests/load/insight-bench.ts <count> [--existing]; with
+ * the cases, then the staff queue (first page with a status filter, sorted and counted) for them.
+ * Usage: tsx tests/load/insight-bench.ts <count> [--existing]; with
  * --existing the database's cases are read as they are (seeded before, e.g. by `npm run seed`) and
  * none added. BENCH_POSTGRES_URL, when set, names the embedded database's PostgreSQL, which is
  * analysed after seeding, as the scripts do after a bulk seed.
  */
 import type { AddressInfo } from 'node:net';
+import mongoose from 'mongoose';
 import { loadConfig } from '../../config/bff';
 import { createApp } from '../../bff/src/app';
 import { closeDeps, createDeps, syncIndexes } from '../../bff/src/context';
@@ -18,6 +20,7 @@ import { directFigures } from '../../bff/src/modules/insight/direct';
 import { resolveScope } from '../../bff/src/modules/insight/insight.service';
 import { beijingDate } from '../../shared/calendar/working-days';
 
+const DIRECT = process.env.BENCH_INSIGHT_DIRECT === '1';
 const say = (line: string) => process.stdout.write(`${line}\n`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const shift = (day: string, n: number) => new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
@@ -71,16 +74,47 @@ async function main() {
         }
         const scope = await resolveScope(deps, { ...staff, bureauCode: '110105', staffId: '', csrf: '' } as never);
         t = performance.now();
-        const direct = await directFigures(deps, scope, from, today);
+        // Every figure computed from the cases takes minutes at 100,000 (BENCH_INSIGHT_DIRECT=1 does
+        // it anyway); otherwise the total is checked against an indexed count of the cases.
+        const received = DIRECT
+          ? (await directFigures(deps, scope, from, today)).totals.received
+          : await deps.models.Case.countDocuments({
+              receivedAt: mongoose.trusted({ $gte: new Date(`${from}T00:00:00+08:00`), $lt: new Date(Date.parse(`${today}T00:00:00+08:00`) + 86_400_000) }),
+              ...(scope.level === 'bureau'
+                ? { bureauCode: scope.key.slice(2) }
+                : scope.region
+                  ? { bureauCode: mongoose.trusted({ $in: (await deps.models.Bureau.find({ regionCode: mongoose.trusted({ $regex: `^${scope.region}` }) }, { code: 1 }).lean()).map((b) => b.code) }) }
+                  : {}),
+            });
         const directMs = performance.now() - t;
-        if (direct.totals.received !== body!.totals.received) throw new Error(`${username} ${days} days: counters ${body!.totals.received}, cases ${direct.totals.received}`);
+        if (received !== body!.totals.received) throw new Error(`${username} ${days} days: counters ${body!.totals.received}, cases ${received}`);
         rows.push(
           `${`${username} (${scope.label})`.padEnd(28)} ${String(days).padStart(4)} d ${String(body!.totals.received).padStart(8)} ${String(body!.source.documents).padStart(6)} ${median(times).toFixed(1).padStart(10)} ${directMs.toFixed(0).padStart(12)}`,
         );
       }
     }
-    say('\nviewer                       period  cases   docs  counters ms  from cases ms');
+    say(`\nviewer                       period  cases   docs  counters ms  ${DIRECT ? 'from cases ms' : ' count ms'}`);
     for (const r of rows) say(r);
+
+    // The staff queue on the same cases: the first page with a status filter, sorted and counted.
+    const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(p * xs.length) - 1)];
+    say('\nqueue, first page (20), sorted by receipt, counted   matches    p50 ms    p95 ms');
+    for (const username of ['demo', 'beijing', 'admin']) {
+      const { cookie } = await login(username);
+      for (const filter of ['status=submitted', 'status=accepted', 'overdue=true', '']) {
+        const times: number[] = [];
+        let total = 0;
+        for (let i = 0; i < 20; i++) {
+          t = performance.now();
+          const res = await fetch(`${base}/admin/cases?${filter}`, { headers: { cookie } });
+          const body = (await res.json()) as { total: number; items: unknown[] };
+          if (!res.ok) throw new Error(`queue ${username} ${filter}: ${res.status}`);
+          times.push(performance.now() - t);
+          total = body.total;
+        }
+        say(`${`${username} ${filter || '(no filter)'}`.padEnd(50)} ${String(total).padStart(8)} ${pct(times, 0.5).toFixed(1).padStart(9)} ${pct(times, 0.95).toFixed(1).padStart(9)}`);
+      }
+    }
   } finally {
     server.close();
     await closeDeps(deps);
