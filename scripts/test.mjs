@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  ROOT, RUN_DIR, analyze, ensureGo, ensureNodeModules, ensureSandboxKeys, ensureSystemPackages, log, run, stackEnv,
+  ROOT, RUN_DIR, analyze, ensureGo, ensureNodeModules, ensureSandboxKeys, ensureSystemPackages, log, run, runAsync, stackEnv,
   startBff, startDatabase, startRedis, startSandbox, startWorker, stopper, tsx,
 } from './lib/stack.mjs';
 
@@ -24,11 +24,11 @@ function phase(name, fn) {
 
 const counts = { passed: 0, failed: 0, skipped: 0 };
 
-function jest(project, env = {}) {
+async function jest(project, env = {}) {
   const report = path.join(RUN_DIR, `jest-${project}.json`);
   fs.rmSync(report, { force: true });
   const args = ['--config', 'tests/jest.config.js', '--selectProjects', project, '--ci', '--json', '--outputFile', report];
-  const ok = run(bin('jest'), args, { env: { ...process.env, ...env } }) === 0;
+  const ok = (await runAsync(bin('jest'), args, { env: { ...process.env, ...env } })) === 0;
   if (fs.existsSync(report)) {
     const r = JSON.parse(fs.readFileSync(report, 'utf8'));
     counts.passed += r.numPassedTests;
@@ -66,13 +66,18 @@ async function main() {
       if (!mongodbUri) ({ uri: mongodbUri, postgresUrl } = procs.add(await startDatabase({ name: 'test-db', fresh: true })));
       if (!redisUrl) redisUrl = procs.add(await startRedis()).url;
     });
-    const testEnv = { MONGODB_URI: mongodbUri, REDIS_URL: redisUrl, ALIPAY_TEST_KEYS: path.join(RUN_DIR, 'sandbox-keys.json') };
+    // POSTGRES_URL lets the query-plan suite refresh the embedded database's statistics after its bulk load.
+    const testEnv = { MONGODB_URI: mongodbUri, REDIS_URL: redisUrl, ALIPAY_TEST_KEYS: path.join(RUN_DIR, 'sandbox-keys.json'), ...(postgresUrl ? { POSTGRES_URL: postgresUrl } : {}) };
     await phase('integration tests', () => jest('integration', testEnv));
-    await phase('reliability tests (killed worker, restarted Redis)', () => jest('reliability', testEnv));
+    await phase('reliability tests (killed worker, restarted Redis, database outage, two of each)', () => jest('reliability', testEnv));
 
     await phase('builds (weapp, alipay, h5, admin)', () =>
-      ['weapp', 'alipay', 'h5'].every((type) => run(bin('taro'), ['build', '--type', type], { env: { ...process.env, NODE_ENV: 'production' } }) === 0) &&
-      run(bin('vite'), ['build', '--config', 'bff/admin/vite.config.mts', '--logLevel', 'warn']) === 0,
+      (async () => {
+        for (const type of ['weapp', 'alipay', 'h5']) {
+          if ((await runAsync(bin('taro'), ['build', '--type', type], { env: { ...process.env, NODE_ENV: 'production' } })) !== 0) return false;
+        }
+        return (await runAsync(bin('vite'), ['build', '--config', 'bff/admin/vite.config.mts', '--logLevel', 'warn'])) === 0;
+      })(),
     );
     await phase('build checks', () => jest('build'));
 

@@ -354,38 +354,46 @@ kill $watcher 2>/dev/null
 exit $status
 `;
 
+/** The last lines of a log file, for an error message. */
+function tail(file, bytes = 4096) {
+  try {
+    const text = fs.readFileSync(file, 'utf8');
+    return text.slice(-bytes);
+  } catch {
+    return '';
+  }
+}
+
 /**
  * Starts PostgreSQL on 127.0.0.1:port with its data in dir (made when missing), as the `postgres` user.
- * Resolves once it answers; `stop()` shuts it down fast; `kill()` kills the postmaster (for fault tests).
+ * Its output goes straight into logFile (never through a pipe this process must keep reading: a
+ * parent busy in a synchronous call would leave the pipe full and every backend stuck writing a log
+ * line). Resolves once it answers; `stop()` shuts it down fast; `kill()` kills the postmaster (for fault tests).
  */
-export async function startPostgres({ dir, port, fastCommit = true, onLog = (line) => process.stderr.write(`[postgres] ${line}\n`) }) {
+export async function startPostgres({ dir, port, fastCommit = true, logFile = path.join(path.dirname(dir), 'postgres.log') }) {
   const user = postgresUser();
   const created = initCluster(dir, user, fastCommit);
   // Settings go on the command line, so a kept data folder always runs with the current ones.
   const options = Object.entries(settings({ fastCommit })).flatMap(([k, v]) => ['-c', `${k}=${v}`]);
+  const out = fs.openSync(logFile, 'a');
   const child = spawn('sh', ['-c', GUARD, 'pg-guard', `${PG_BIN}/postgres`, '-D', dir, '-p', String(port), ...options], {
     uid: user.uid,
     gid: user.gid,
     cwd: '/',
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdio: ['pipe', out, out],
     detached: true, // a terminal's Ctrl-C reaches us, and we stop it in order
   });
+  fs.closeSync(out);
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  let recent = '';
-  for (const stream of [child.stdout, child.stderr]) {
-    createInterface({ input: stream }).on('line', (line) => {
-      recent = (recent + line + '\n').slice(-16_384);
-      onLog(line);
-    });
-  }
+  const recent = () => tail(logFile);
   const until = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`PostgreSQL exited at start:\n${recent}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`PostgreSQL exited at start (log: ${logFile}):\n${recent()}`);
     const ready = spawnSync(`${PG_BIN}/pg_isready`, ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', '-q']);
     if (ready.status === 0) break;
     if (Date.now() > until) {
       child.kill('SIGKILL');
-      throw new Error(`PostgreSQL was not ready within ${READY_TIMEOUT_MS / 1000} s:\n${recent}`);
+      throw new Error(`PostgreSQL was not ready within ${READY_TIMEOUT_MS / 1000} s (log: ${logFile}):\n${recent()}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -425,27 +433,26 @@ export async function startPostgres({ dir, port, fastCommit = true, onLog = (lin
 }
 
 /** Starts FerretDB in front of a running PostgreSQL; resolves with its MongoDB URI once it accepts connections. */
-export async function startFerretdb({ binary, postgresUrl, port, stateDir, logLevel = 'error', onLog = (line) => process.stderr.write(`[ferretdb] ${line}\n`) }) {
+export async function startFerretdb({ binary, postgresUrl, port, stateDir, logLevel = 'error', logFile = path.join(path.dirname(stateDir), 'ferretdb.log') }) {
   fs.mkdirSync(stateDir, { recursive: true });
   // stdin stays an open pipe: devdb exits when it closes, so it never outlives a killed parent.
+  // Its log goes to a file; stdout carries only the one "ready" line.
+  const err = fs.openSync(logFile, 'a');
   const child = spawn(binary, ['-listen', `127.0.0.1:${port}`, '-postgresql-url', postgresUrl, '-state-dir', stateDir, '-log-level', logLevel, '-watch-stdin'], {
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', err],
     detached: true,
   });
+  fs.closeSync(err);
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
-  let recent = '';
-  createInterface({ input: child.stderr }).on('line', (line) => {
-    recent = (recent + line + '\n').slice(-16_384);
-    onLog(line);
-  });
+  const recent = () => tail(logFile);
   const uri = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`FerretDB was not ready within ${READY_TIMEOUT_MS / 1000} s:\n${recent}`));
+      reject(new Error(`FerretDB was not ready within ${READY_TIMEOUT_MS / 1000} s (log: ${logFile}):\n${recent()}`));
     }, READY_TIMEOUT_MS);
     exited.then(({ code, signal }) => {
       clearTimeout(timer);
-      reject(new Error(`FerretDB exited before it was ready (code ${code}, signal ${signal}):\n${recent}`));
+      reject(new Error(`FerretDB exited before it was ready (code ${code}, signal ${signal}; log: ${logFile}):\n${recent()}`));
     });
     createInterface({ input: child.stdout }).on('line', (line) => {
       const match = /^ready (mongodb:\/\/\S+)$/.exec(line);
@@ -477,13 +484,14 @@ export async function startFerretdb({ binary, postgresUrl, port, stateDir, logLe
  * PostgreSQL + DocumentDB + FerretDB with data under dir (wiped first when fresh).
  * Returns the MongoDB URI, the PostgreSQL handle (for fault tests and ANALYZE) and stop().
  */
-export async function startEngine({ dir, fresh = false, fastCommit = true, log = console.log, onLog } = {}) {
+export async function startEngine({ dir, fresh = false, fastCommit = true, log = console.log, logDir = dir } = {}) {
   const binary = await ensureEngine({ log });
   if (fresh) fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   fs.chmodSync(dir, 0o755); // the postgres user must reach its data folder inside
   const pgDir = path.join(dir, 'pg');
-  const postgres = await startPostgres({ dir: pgDir, port: await freePort(), fastCommit, ...(onLog ? { onLog: (l) => onLog(`[postgres] ${l}`) } : {}) });
+  fs.mkdirSync(logDir, { recursive: true });
+  const postgres = await startPostgres({ dir: pgDir, port: await freePort(), fastCommit, logFile: path.join(logDir, 'postgres.log') });
   let ferret;
   try {
     ferret = await startFerretdb({
@@ -491,7 +499,7 @@ export async function startEngine({ dir, fresh = false, fastCommit = true, log =
       postgresUrl: postgres.url,
       port: await freePort(),
       stateDir: path.join(dir, 'ferretdb'),
-      ...(onLog ? { onLog: (l) => onLog(`[ferretdb] ${l}`) } : {}),
+      logFile: path.join(logDir, 'ferretdb.log'),
     });
   } catch (err) {
     await postgres.stop();

@@ -163,26 +163,8 @@ export async function startRedis() {
  */
 export async function startDatabase({ name = 'devdb', fresh = false } = {}) {
   const { startEngine } = await import('../devdb/engine.mjs');
-  fs.mkdirSync(path.join(RUN_DIR, 'logs'), { recursive: true });
-  const logs = {
-    postgres: fs.createWriteStream(path.join(RUN_DIR, 'logs', `${name}-postgres.log`), { flags: 'a' }),
-    ferretdb: fs.createWriteStream(path.join(RUN_DIR, 'logs', `${name}-ferretdb.log`), { flags: 'a' }),
-  };
-  const engine = await startEngine({
-    dir: path.join(RUN_DIR, name),
-    fresh,
-    log,
-    onLog: (line) => (line.startsWith('[postgres]') ? logs.postgres : logs.ferretdb).write(`${line}\n`),
-  });
-  return {
-    name: 'database',
-    uri: engine.uri,
-    postgresUrl: engine.postgres.url,
-    async stop() {
-      await engine.stop();
-      for (const s of Object.values(logs)) s.end();
-    },
-  };
+  const engine = await startEngine({ dir: path.join(RUN_DIR, name), fresh, log, logDir: path.join(RUN_DIR, 'logs', name) });
+  return { name: 'database', uri: engine.uri, postgresUrl: engine.postgres.url, stop: () => engine.stop() };
 }
 
 /**
@@ -195,6 +177,18 @@ export async function analyze(postgresUrl) {
   const started = Date.now();
   psql(postgresUrl, 'ANALYZE');
   log(`database statistics refreshed (ANALYZE, ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+/**
+ * Runs a command to its end without blocking this process, which keeps reading the output of the
+ * servers it started (a full pipe would stop them); resolves with the exit status.
+ */
+export function runAsync(cmd, args, opts = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: ROOT, stdio: 'inherit', ...opts });
+    child.on('error', reject);
+    child.on('close', (code) => resolve(code ?? 1));
+  });
 }
 
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');

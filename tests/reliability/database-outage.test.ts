@@ -73,7 +73,7 @@ function startWorker(): Promise<ChildProcess> {
 beforeAll(async () => {
   engineModule = await loadEngine();
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'outage-db-'));
-  engine = await engineModule.startEngine({ dir: dataDir, fastCommit: false, log: () => undefined, onLog: () => undefined });
+  engine = await engineModule.startEngine({ dir: dataDir, fastCommit: false, log: () => undefined });
   postgres = engine.postgres;
   h = await startHarness({ MONGODB_URI: `${engine.uri}outage` });
   await seed(h.deps, { staffPassword: STAFF_PASSWORD });
@@ -213,7 +213,7 @@ test('PostgreSQL killed and started again: 503 DATABASE_UNAVAILABLE meanwhile, n
   // The push's second and last attempt comes due while the database is away.
   await new Promise((r) => setTimeout(r, 3000));
 
-  postgres = await engineModule.startPostgres({ dir: path.join(dataDir, 'pg'), port, fastCommit: false, onLog: () => undefined });
+  postgres = await engineModule.startPostgres({ dir: path.join(dataDir, 'pg'), port, fastCommit: false });
   const restartedAt = Date.now();
   const after = await until(async () => {
     if ((await h.http('GET', '/readyz')).status !== 200) return undefined;
@@ -278,7 +278,7 @@ test('the MongoDB-speaking server itself stopped and started again (network erro
     expect(r.ms).toBeLessThan(ANSWER_BOUND_MS);
   }
 
-  engine.ferret = await engineModule.startFerretdb({ binary: engine.binary, postgresUrl: postgres.url, port, stateDir: path.join(dataDir, 'ferretdb'), onLog: () => undefined });
+  engine.ferret = await engineModule.startFerretdb({ binary: engine.binary, postgresUrl: postgres.url, port, stateDir: path.join(dataDir, 'ferretdb') });
   const restartedAt = Date.now();
   const after = await until(async () => {
     if ((await h.http('GET', '/readyz')).status !== 200) return undefined;

@@ -24,9 +24,9 @@ export interface Engine {
 }
 
 export interface EngineModule {
-  startEngine(opts: { dir: string; fresh?: boolean; fastCommit?: boolean; log?: (msg: string) => void; onLog?: (line: string) => void }): Promise<Engine>;
-  startPostgres(opts: { dir: string; port: number; fastCommit?: boolean; onLog?: (line: string) => void }): Promise<PostgresHandle>;
-  startFerretdb(opts: { binary: string; postgresUrl: string; port: number; stateDir: string; onLog?: (line: string) => void }): Promise<Engine['ferret']>;
+  startEngine(opts: { dir: string; fresh?: boolean; fastCommit?: boolean; log?: (msg: string) => void; logDir?: string }): Promise<Engine>;
+  startPostgres(opts: { dir: string; port: number; fastCommit?: boolean; logFile?: string }): Promise<PostgresHandle>;
+  startFerretdb(opts: { binary: string; postgresUrl: string; port: number; stateDir: string; logFile?: string }): Promise<Engine['ferret']>;
 }
 
 const ENGINE = pathToFileURL(path.resolve(__dirname, '../../scripts/devdb/engine.mjs')).href;
