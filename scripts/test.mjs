@@ -27,7 +27,9 @@ const counts = { passed: 0, failed: 0, skipped: 0 };
 async function jest(project, env = {}) {
   const report = path.join(RUN_DIR, `jest-${project}.json`);
   fs.rmSync(report, { force: true });
-  const args = ['--config', 'tests/jest.config.js', '--selectProjects', project, '--ci', '--json', '--outputFile', report];
+  // --forceExit: a suite that leaves a handle open (a driver's reconnect timer after the outage
+  // suite, say) must not keep the run waiting once every result is in.
+  const args = ['--config', 'tests/jest.config.js', '--selectProjects', project, '--ci', '--json', '--outputFile', report, '--forceExit'];
   const ok = (await runAsync(bin('jest'), args, { env: { ...process.env, ...env } })) === 0;
   if (fs.existsSync(report)) {
     const r = JSON.parse(fs.readFileSync(report, 'utf8'));
