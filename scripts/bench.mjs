@@ -138,26 +138,7 @@ async function main() {
         jurisdiction: { basis: 'place_of_business' },
       };
       for (let i = 0; i < 5; i++) {
-        const filed = await post(
-          `${bff.url}/api/v1/complaints`,
-          {
-            respondent: { name: `压测商户${i}`, address: '北京市朝阳区建国路88号', regionCode: '110105' },
-            consumer: { phone: '13812345678', address: '北京市海淀区中关村大街1号' },
-            business: {
-              kind: 'goods',
-              categoryCode: 'goods.appliance',
-              problemTypeCode: 'after_sales.refuse_repair',
-              channel: 'store',
-              productName: '电饭煲',
-              amountCents: 39900,
-              occurredOn: '2026-11-01',
-              demands: [{ type: 'refund' }],
-            },
-            description: '这是一条用于压测的投诉描述，长度超过二十个字。',
-            jurisdiction: { basis: 'place_of_business' },
-          },
-          { ...auth, 'idempotency-key': randomUUID() },
-        );
+        const filed = await post(`${bff.url}/api/v1/complaints`, { ...complaintBody, respondent: { ...complaintBody.respondent, name: `压测商户${i}` } }, { ...auth, 'idempotency-key': randomUUID() });
         if (!filed.number) throw new Error(`bench complaint refused: ${JSON.stringify(filed)}`);
       }
 

@@ -12,7 +12,7 @@ import path from 'node:path';
 import mongoose from 'mongoose';
 import { seed } from '../../bff/src/seed';
 import type { Delivery } from '../../bff/src/modules/complaints/complaint.model';
-import { startHarness, type Harness } from '../support/harness';
+import { startHarness, type Harness, processEnv } from '../support/harness';
 import { complaintBody, fictitiousPerson, verifiedConsumer } from '../support/consumers';
 import { control } from '../support/helpers';
 import { loadEngine, type Engine, type EngineModule, type PostgresHandle } from '../support/devdb';
@@ -43,14 +43,7 @@ function startWorker(): Promise<ChildProcess> {
     env: {
       ...process.env,
       NODE_ENV: 'test',
-      MONGODB_URI: c.mongodbUri,
-      REDIS_URL: c.redisUrl,
-      REDIS_PREFIX: c.redisPrefix,
-      WECHAT_API_BASE: c.wechat.apiBase,
-      ALIPAY_GATEWAY: c.alipay.gateway,
-      ALIPAY_PRIVATE_KEY: c.alipay.privateKey,
-      ALIPAY_PUBLIC_KEY: c.alipay.alipayPublicKey,
-      IDENTITY_API_BASE: c.identity.apiBase,
+      ...processEnv(c),
       OUTBOX_POLL_MS: '100',
       // Two attempts a good while apart: the second one falls into the outage.
       PUSH_MAX_ATTEMPTS: '2',
@@ -152,6 +145,17 @@ async function until<T>(probe: () => Promise<T | undefined | false>, timeoutMs: 
 const delivered = async (key: string): Promise<number> =>
   ((await control(h.sandbox.urls.wechat, '/stats')).deliveriesByKey[key] as number | undefined) ?? 0;
 
+/** From now until the BFF is ready again and a complaint is accepted: the filed case and the time it took. */
+async function recovery(token: string) {
+  const restartedAt = Date.now();
+  const after = await until(async () => {
+    if ((await h.http('GET', '/readyz')).status !== 200) return undefined;
+    const res = await fileOne(token);
+    return res.status === 201 ? res : undefined;
+  }, RECOVERY_BOUND_MS + 5_000, 'recovery');
+  return { after, restartedAt, recoveryMs: Date.now() - restartedAt };
+}
+
 test('PostgreSQL killed and started again: 503 DATABASE_UNAVAILABLE meanwhile, nothing acknowledged lost, recovery within 10 s without a restart', async () => {
   const staff = await staffLogin();
   const session = await verifiedConsumer(h, 'wechat', OPENID, PERSON);
@@ -214,13 +218,7 @@ test('PostgreSQL killed and started again: 503 DATABASE_UNAVAILABLE meanwhile, n
   await new Promise((r) => setTimeout(r, 3000));
 
   postgres = await engineModule.startPostgres({ dir: path.join(dataDir, 'pg'), port, fastCommit: false });
-  const restartedAt = Date.now();
-  const after = await until(async () => {
-    if ((await h.http('GET', '/readyz')).status !== 200) return undefined;
-    const res = await fileOne(token);
-    return res.status === 201 ? res : undefined;
-  }, RECOVERY_BOUND_MS + 5_000, 'recovery');
-  const recoveryMs = Date.now() - restartedAt;
+  const { after, restartedAt, recoveryMs } = await recovery(token);
   filing = false;
   await filer;
 
@@ -279,13 +277,7 @@ test('the MongoDB-speaking server itself stopped and started again (network erro
   }
 
   engine.ferret = await engineModule.startFerretdb({ binary: engine.binary, postgresUrl: postgres.url, port, stateDir: path.join(dataDir, 'ferretdb') });
-  const restartedAt = Date.now();
-  const after = await until(async () => {
-    if ((await h.http('GET', '/readyz')).status !== 200) return undefined;
-    const res = await fileOne(token);
-    return res.status === 201 ? res : undefined;
-  }, RECOVERY_BOUND_MS + 5_000, 'recovery');
-  const recoveryMs = Date.now() - restartedAt;
+  const { after, recoveryMs } = await recovery(token);
   expect(await h.deps.models.Case.exists({ number: after.number })).toBeTruthy();
   expect(recoveryMs).toBeLessThanOrEqual(RECOVERY_BOUND_MS);
   process.stdout.write(`server outage: answered 503 in ${refused.map((r) => r.ms).join(' and ')} ms; recovered ${recoveryMs} ms after the server listened again; errors seen: ${outageKinds(logFrom).join(', ')}\n`);

@@ -8,7 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import mongoose from 'mongoose';
-import { startHarness, type Harness } from '../support/harness';
+import { startHarness, type Harness, processEnv } from '../support/harness';
 import { control } from '../support/helpers';
 import { buildDelivery } from '../../bff/src/modules/notify/outbox';
 import { formatCaseNumber } from '../../shared/complaint/case-number';
@@ -65,14 +65,7 @@ function startWorker(): Promise<ChildProcess> {
     ['--import', 'tsx', 'bff/src/worker.ts'],
     {
       NODE_ENV: 'test',
-      MONGODB_URI: c.mongodbUri,
-      REDIS_URL: c.redisUrl,
-      REDIS_PREFIX: c.redisPrefix,
-      WECHAT_API_BASE: c.wechat.apiBase,
-      ALIPAY_GATEWAY: c.alipay.gateway,
-      ALIPAY_PRIVATE_KEY: c.alipay.privateKey,
-      ALIPAY_PUBLIC_KEY: c.alipay.alipayPublicKey,
-      IDENTITY_API_BASE: c.identity.apiBase,
+      ...processEnv(c),
       WORKER_CONCURRENCY: '8',
       OUTBOX_POLL_MS: '100',
       // Announcements die with Redis; the scan is what recovers them.

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import path from 'node:path';
 import mongoose from 'mongoose';
-import { startHarness, httpClient, type Harness } from '../support/harness';
+import { startHarness, httpClient, type Harness, processEnv } from '../support/harness';
 import { control } from '../support/helpers';
 import { seed } from '../../bff/src/seed';
 import { ID_CONSENT_VERSION } from '../../shared/api/identity';
@@ -28,15 +28,8 @@ function env(): Record<string, string> {
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
     PORT: '0',
-    MONGODB_URI: c.mongodbUri,
-    REDIS_URL: c.redisUrl,
-    REDIS_PREFIX: c.redisPrefix,
+    ...processEnv(c),
     JWT_SECRET,
-    WECHAT_API_BASE: c.wechat.apiBase,
-    ALIPAY_GATEWAY: c.alipay.gateway,
-    ALIPAY_PRIVATE_KEY: c.alipay.privateKey,
-    ALIPAY_PUBLIC_KEY: c.alipay.alipayPublicKey,
-    IDENTITY_API_BASE: c.identity.apiBase,
     WORKER_CONCURRENCY: '8',
     OUTBOX_POLL_MS: '100',
     OUTBOX_SCAN_MS: '300',

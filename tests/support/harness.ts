@@ -39,6 +39,20 @@ function withDatabase(uri: string, db: string): string {
   return url.toString();
 }
 
+/** The environment a BFF or worker process needs to share a harness's database, Redis and stand-ins. */
+export function processEnv(c: Deps['config']): Record<string, string> {
+  return {
+    MONGODB_URI: c.mongodbUri,
+    REDIS_URL: c.redisUrl,
+    REDIS_PREFIX: c.redisPrefix,
+    WECHAT_API_BASE: c.wechat.apiBase,
+    ALIPAY_GATEWAY: c.alipay.gateway,
+    ALIPAY_PRIVATE_KEY: c.alipay.privateKey,
+    ALIPAY_PUBLIC_KEY: c.alipay.alipayPublicKey,
+    IDENTITY_API_BASE: c.identity.apiBase,
+  };
+}
+
 export interface Harness {
   deps: Deps;
   url: string;
