@@ -339,8 +339,9 @@ function initCluster(dir, user, fastCommit) {
   return true;
 }
 
-// Runs PostgreSQL and stops it (fast shutdown) when our stdin closes, i.e. when the parent dies.
-const GUARD = `
+// Runs a server and stops it (SIGINT: PostgreSQL's fast shutdown, Redis's save-less exit) when our
+// stdin closes, i.e. when the parent dies.
+export const GUARD = `
 exec 3<&0
 "$@" </dev/null &
 pid=$!

@@ -95,10 +95,10 @@ export function ensureSandboxKeys() {
 }
 
 /** A child process whose output goes to .run/logs/<name>.log, resolved when `ready` matches a line. */
-export function startProcess(name, cmd, args, { env = {}, ready, timeoutMs = 60_000, echo = false } = {}) {
+export function startProcess(name, cmd, args, { env = {}, ready, timeoutMs = 60_000, echo = false, stdin = 'ignore' } = {}) {
   fs.mkdirSync(path.join(RUN_DIR, 'logs'), { recursive: true });
   const logFile = fs.createWriteStream(path.join(RUN_DIR, 'logs', `${name}.log`));
-  const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(cmd, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: [stdin, 'pipe', 'pipe'] });
   const stop = () =>
     new Promise((resolve) => {
       if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -147,11 +147,13 @@ export async function startRedis() {
   const port = await freePort();
   const dir = path.join(RUN_DIR, 'redis');
   fs.mkdirSync(dir, { recursive: true });
+  // Behind the same guard as the database: it stops when this process dies, however it dies.
+  const { GUARD } = await import('../devdb/engine.mjs');
   const proc = await startProcess(
     'redis',
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
-    { ready: /Ready to accept connections/ },
+    'sh',
+    ['-c', GUARD, 'redis-guard', 'redis-server', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir],
+    { ready: /Ready to accept connections/, stdin: 'pipe' },
   );
   return { ...proc, url: `redis://127.0.0.1:${port}` };
 }
