@@ -1,5 +1,5 @@
 /** Everything a request handler or a job needs, built once per process and closed on shutdown. */
-import type { Connection } from 'mongoose';
+import type { ConnectOptions, Connection } from 'mongoose';
 import type { Config } from '../../config/bff';
 import type { Logger } from './logger';
 import { connectDb } from './infra/db';
@@ -54,8 +54,8 @@ export interface Deps {
   key(...parts: string[]): string;
 }
 
-export async function createDeps(config: Config, logger: Logger): Promise<Deps> {
-  const [conn, redis] = await Promise.all([connectDb(config.mongodbUri), connectRedis(config.redisUrl)]);
+export async function createDeps(config: Config, logger: Logger, dbOptions: ConnectOptions = {}): Promise<Deps> {
+  const [conn, redis] = await Promise.all([connectDb(config.mongodbUri, dbOptions), connectRedis(config.redisUrl)]);
   const models = buildModels(conn);
   const key = (...parts: string[]) => config.redisPrefix + parts.join(':');
   const platforms = createPlatforms(config, redis, key);

@@ -1,8 +1,8 @@
 /**
  * The export streams: rows are taken from the database only as fast as the reader takes the file.
- * A reader that stops after the first chunk leaves the cursor almost untouched (at most a batch and
- * the stream buffers ahead); reading on delivers every row, in receipt order. The 100,000-row
- * memory figures are measured by `BENCH_ONLY=export npm run bench` (tests/load/export-memory.test.ts).
+ * A reader that stops after the first chunk leaves the cursor almost untouched (the stream buffers
+ * and at most one batch ahead, counted at the database driver); reading on delivers every row, in
+ * receipt order. The 100,000-row memory figures are measured by `BENCH_ONLY=export npm run bench` (tests/load/export-memory.test.ts).
  */
 import type { Readable } from 'node:stream';
 import { seed } from '../../bff/src/seed';
@@ -14,16 +14,38 @@ import { parseCsv } from '../support/csv';
 import { startHarness, type Harness } from '../support/harness';
 import { STAFF_PASSWORD } from '../support/handling';
 
-const ROWS = 3000;
+const ROWS = 6000;
 let h: Harness;
 const admin: StaffSession = { staffId: 'export-admin', username: 'export-admin', displayName: '导出测试', role: 'admin', bureauCode: '110105', regionPrefix: '', csrf: 'x' };
 
 beforeAll(async () => {
-  h = await startHarness({ LOG_LEVEL: 'warn' });
+  h = await startHarness({ LOG_LEVEL: 'warn' }, { monitorCommands: true });
   await seed(h.deps, { staffPassword: STAFF_PASSWORD });
   await insertCases(h.deps, { count: ROWS, seed: 7 });
 }, 300_000);
 afterAll(() => h.close());
+
+/** Counts the cases the database has sent (first batches and later ones) from now on. */
+function casesFetched() {
+  let n = 0;
+  const cursorsOnCases = new Set<string>();
+  const client = h.deps.conn.getClient();
+  const started = (e: { requestId: number; commandName: string; command: Record<string, unknown> }) => {
+    if ((e.commandName === 'find' && e.command.find === 'cases') || (e.commandName === 'getMore' && e.command.collection === 'cases')) cursorsOnCases.add(String(e.requestId));
+  };
+  const succeeded = (e: { requestId: number; reply: { cursor?: { firstBatch?: unknown[]; nextBatch?: unknown[] } } }) => {
+    if (cursorsOnCases.has(String(e.requestId))) n += (e.reply.cursor?.firstBatch ?? e.reply.cursor?.nextBatch ?? []).length;
+  };
+  client.on('commandStarted', started as never);
+  client.on('commandSucceeded', succeeded as never);
+  return {
+    count: () => n,
+    stop() {
+      client.off('commandStarted', started as never);
+      client.off('commandSucceeded', succeeded as never);
+    },
+  };
+}
 
 /** Reads the first chunk, waits while the stream could run ahead, and reports how far the cursor got. */
 async function readOneThenWait(body: Readable, rowsRead: () => number) {
@@ -45,15 +67,21 @@ async function rest(body: Readable, first: Buffer): Promise<Buffer> {
 }
 
 test.each(['csv', 'xlsx'] as const)('a %s export pulls rows only as the reader takes them', async (format) => {
+  const fetched = casesFetched();
   const file = await startExport(h.deps, admin, exportQuery.parse({ format }));
   expect(file.total).toBe(ROWS);
   const { first, readWhilePaused } = await readOneThenWait(file.body, file.rowsRead);
+  const fetchedWhilePaused = fetched.count();
   // Buffering the export (reading the cursor to the end, or ignoring the stream's backpressure)
-  // would have read all 3,000 rows by now.
+  // would have taken all 6,000 cases from the database, and through the file, by now.
   expect(readWhilePaused).toBeGreaterThan(0);
   expect(readWhilePaused).toBeLessThanOrEqual(2 * BATCH_SIZE);
+  // The cursor asks for the next batch when the one before is used up: one batch beyond what the streams hold.
+  expect(fetchedWhilePaused).toBeLessThanOrEqual(3 * BATCH_SIZE);
   const whole = await rest(file.body, first);
+  fetched.stop();
   expect(file.rowsRead()).toBe(ROWS);
+  expect(fetched.count()).toBe(ROWS);
   if (format === 'csv') {
     const rows = parseCsv(whole.toString('utf8').replace(/^\uFEFF/, ''));
     expect(rows).toHaveLength(ROWS + 1);

@@ -62,7 +62,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(env: Record<string, string> = {}, opts: { monitorCommands?: boolean } = {}): Promise<Harness> {
   const id = randomBytes(4).toString('hex');
   const keys = sandboxKeys();
   const sandbox = await startSandbox(
@@ -96,7 +96,7 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
       cb();
     },
   });
-  const deps = await createDeps(config, createLogger({ level: config.logLevel, destination }));
+  const deps = await createDeps(config, createLogger({ level: config.logLevel, destination }), opts.monitorCommands ? { monitorCommands: true } : {});
   await syncIndexes(deps);
   const server: Server = createApp(deps).listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', () => resolve()));

@@ -10,12 +10,14 @@ mongoose.set('strictQuery', true);
  */
 export const DB_WAIT_MS = 3000;
 
-export async function connectDb(uri: string): Promise<Connection> {
+/** @param extra further driver options (tests turn on command monitoring to see what reaches the database). */
+export async function connectDb(uri: string, extra: ConnectOptions = {}): Promise<Connection> {
   // bufferTimeoutMS is read by Mongoose's driver layer but missing from its ConnectOptions type.
   const options: ConnectOptions & { bufferTimeoutMS: number } = {
     serverSelectionTimeoutMS: DB_WAIT_MS,
     bufferTimeoutMS: DB_WAIT_MS,
     autoIndex: false,
+    ...extra,
   };
   const conn = mongoose.createConnection(uri, options);
   await conn.asPromise();
