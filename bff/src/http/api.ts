@@ -24,7 +24,44 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z
   /** Content types of a file the route sends instead of JSON (a download). */
   produces?: readonly string[];
   status?: number;
+  /**
+   * Error statuses this route answers beyond those every route of its kind can: 400 for a route
+   * that reads input, 413 and 415 for one with a body, 401 for a signed-in one, 503 for all.
+   * Each is documented with the error body, so a status the route sends must be listed here.
+   */
+  errors?: readonly ErrorStatus[];
   middleware?: Middleware[];
+}
+
+export type ErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 410 | 413 | 415 | 422 | 423 | 429 | 502 | 503;
+
+const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
+  400: 'Invalid request',
+  401: 'Not signed in, or the session ended',
+  403: 'Not allowed',
+  404: 'Not found',
+  405: 'Method not allowed',
+  409: 'Conflicts with the current state',
+  410: 'Gone',
+  413: 'Body too large',
+  415: 'Unsupported content type',
+  422: 'Refused by a rule',
+  423: 'Locked',
+  429: 'Too many requests (see Retry-After)',
+  502: 'An upstream service failed',
+  503: 'Temporarily unavailable (see Retry-After)',
+};
+
+/** Every error status a route can answer: those of its kind and those it lists. */
+export function errorStatuses(spec: Pick<RouteSpec<z.ZodType, z.ZodType, z.ZodType>, 'body' | 'query' | 'params' | 'security' | 'errors'>): ErrorStatus[] {
+  const all = new Set<ErrorStatus>([503, ...(spec.errors ?? [])]);
+  if (spec.body || spec.query || spec.params) all.add(400);
+  if (spec.body) {
+    all.add(413);
+    all.add(415);
+  }
+  if (spec.security) all.add(401);
+  return [...all].sort((a, b) => a - b);
 }
 
 export interface RouteInput<B, Q, P> {
@@ -87,7 +124,9 @@ export class Api {
           : spec.produces
             ? { description: 'File', content: Object.fromEntries(spec.produces.map((type) => [type, { schema: { type: 'string', format: 'binary' } }])) }
             : { description: 'No content' },
-        default: { description: 'Error', content: { 'application/json': { schema: errorBody } } },
+        ...Object.fromEntries(
+          errorStatuses(spec).map((status) => [status, { description: ERROR_DESCRIPTIONS[status], content: { 'application/json': { schema: errorBody } } }]),
+        ),
       },
       ...(spec.security ? { security: [{ [spec.security]: [] }] } : {}),
     };
