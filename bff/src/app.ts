@@ -78,8 +78,9 @@ export function createApp(deps: Deps): Koa {
   const api = createApi(deps);
   const openapi = api.openapi({ title: '12315 消费者投诉举报平台 API', version: '1' });
 
-  app.use(errorMiddleware(deps.logger));
+  // The request log wraps the error middleware, so it records the status the client was sent.
   app.use(requestLogger(deps.logger));
+  app.use(errorMiddleware(deps.logger));
   app.use(securityHeaders());
   app.use(healthRouter(deps).routes());
   app.use(

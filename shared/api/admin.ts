@@ -1,7 +1,7 @@
 import { z } from './zod-zh';
 import { COMPLAINT_STATUSES, CASE_TYPES } from '../complaint/status';
 import { complaintDetail, complaintSummary, deadlinesView } from './complaints';
-import { calendarDate, isoDate } from './common';
+import { calendarDate, isoDate, singleLine } from './common';
 
 export const staffRoles = ['admin', 'supervisor', 'handler'] as const;
 export const ROLE_LABELS: Record<(typeof staffRoles)[number], string> = {
@@ -26,7 +26,6 @@ export const staffView = z.object({
 export const staffSessionReply = z.object({ staff: staffView, csrfToken: z.string() });
 
 const bureauCode = z.string().regex(/^\d{6,12}$/, '机构代码应为 6 到 12 位数字');
-const regionCode = z.string().regex(/^\d{2,12}$/, '区划代码应为数字');
 /** A supervisor's region: a province, a city or a county (2, 4 or 6 digits of GB/T 2260). */
 const regionPrefix = z.string().regex(/^(\d{2}|\d{4}|\d{6})$/, '辖区应为省、市或区县的区划代码（2、4 或 6 位）');
 const booleanFlag = z.enum(['true', 'false']).transform((v) => v === 'true');
@@ -189,14 +188,16 @@ export const revealReply = z.object({ field: z.enum(piiFields), value: z.string(
 
 export const bureauView = z.object({ code: z.string(), name: z.string(), regionCode: z.string() });
 export const bureauList = z.object({ items: z.array(bureauView) });
-export const bureauCreateBody = z.strictObject({
-  code: bureauCode,
-  name: z.string().trim().min(2, '机构名称至少 2 个字').max(100, '机构名称不超过 100 个字'),
-  regionCode: regionCode,
-});
-export const bureauUpdateBody = z.strictObject({
-  name: z.string().trim().min(2, '机构名称至少 2 个字').max(100, '机构名称不超过 100 个字'),
-});
+const bureauName = singleLine('机构名称', 2, 100);
+/** A bureau is county-level: its region is a county (6 digits, checked against GB/T 2260 by the server) and its code begins with it. */
+export const bureauCreateBody = z
+  .strictObject({
+    code: bureauCode,
+    name: bureauName,
+    regionCode: z.string().regex(/^\d{6}$/, '区划代码应为 6 位区县代码'),
+  })
+  .refine((b) => b.code.startsWith(b.regionCode), { path: ['code'], message: '机构代码应以所在区县的区划代码开头' });
+export const bureauUpdateBody = z.strictObject({ name: bureauName });
 
 export const staffAccountView = z.object({
   id: z.string(),
@@ -212,14 +213,14 @@ export const staffList = z.object({ items: z.array(staffAccountView) });
 const password = z.string().min(10, '密码至少 10 位').max(128, '密码不超过 128 位');
 export const staffCreateBody = z.strictObject({
   username: z.string().trim().regex(/^[a-z][a-z0-9_.-]{2,31}$/, '用户名为 3 到 32 位小写字母、数字或 _.-，以字母开头'),
-  displayName: z.string().trim().min(2, '姓名至少 2 个字').max(32, '姓名不超过 32 个字'),
+  displayName: singleLine('姓名', 2, 32),
   role: z.enum(staffRoles),
   bureauCode,
   regionPrefix: regionPrefix.optional(),
   password,
 });
 export const staffUpdateBody = z.strictObject({
-  displayName: z.string().trim().min(2, '姓名至少 2 个字').max(32, '姓名不超过 32 个字').optional(),
+  displayName: singleLine('姓名', 2, 32).optional(),
   role: z.enum(staffRoles).optional(),
   bureauCode: bureauCode.optional(),
   regionPrefix: regionPrefix.optional(),

@@ -18,3 +18,15 @@ export const calendarDate = isoDate.refine((d) => {
   const t = new Date(`${d}T00:00:00Z`);
   return !Number.isNaN(t.getTime()) && t.toISOString().startsWith(d);
 }, '日期不存在');
+
+/** Control and invisible format characters (NUL, bidi overrides, zero-width joiners): never part of a name. */
+const INVISIBLE = /[\p{Cc}\p{Cf}]/u;
+
+/** A name or title on one line: trimmed, within its length, no control or invisible characters. */
+export const singleLine = (label: string, min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .min(min, `${label}至少 ${min} 个字`)
+    .max(max, `${label}不超过 ${max} 个字`)
+    .refine((v) => !INVISIBLE.test(v), `${label}不能包含控制字符或不可见字符`);

@@ -26,7 +26,8 @@ export interface RouteSpec<B extends z.ZodType, Q extends z.ZodType, P extends z
   status?: number;
   /**
    * Error statuses this route answers beyond those every route of its kind can: 400 for a route
-   * that reads input, 413 and 415 for one with a body, 401 for a signed-in one, 503 for all.
+   * that reads input, 413 and 415 for one with a body, 401 for a signed-in one, 403 for a staff
+   * route that changes something (its CSRF check), 503 for all.
    * Each is documented with the error body, so a status the route sends must be listed here.
    */
   errors?: readonly ErrorStatus[];
@@ -53,7 +54,7 @@ const ERROR_DESCRIPTIONS: Record<ErrorStatus, string> = {
 };
 
 /** Every error status a route can answer: those of its kind and those it lists. */
-export function errorStatuses(spec: Pick<RouteSpec<z.ZodType, z.ZodType, z.ZodType>, 'body' | 'query' | 'params' | 'security' | 'errors'>): ErrorStatus[] {
+export function errorStatuses(spec: Pick<RouteSpec<z.ZodType, z.ZodType, z.ZodType>, 'method' | 'body' | 'query' | 'params' | 'security' | 'errors'>): ErrorStatus[] {
   const all = new Set<ErrorStatus>([503, ...(spec.errors ?? [])]);
   if (spec.body || spec.query || spec.params) all.add(400);
   if (spec.body) {
@@ -61,6 +62,7 @@ export function errorStatuses(spec: Pick<RouteSpec<z.ZodType, z.ZodType, z.ZodTy
     all.add(415);
   }
   if (spec.security) all.add(401);
+  if (spec.security === 'staffCookie' && spec.method !== 'get') all.add(403);
   return [...all].sort((a, b) => a - b);
 }
 

@@ -18,6 +18,11 @@ export function errorMiddleware(logger: Logger): Middleware {
       if (ctx.status === 404 && ctx.body === undefined) {
         throw new AppError(404, 'NOT_FOUND', '请求的资源不存在');
       }
+      // The router answers a known path with another method 405 and a method it has never heard of
+      // (TRACE, QUERY) 501, both without a body: either way the client sent a method this path does not take.
+      if ((ctx.status === 405 || ctx.status === 501) && ctx.body === undefined) {
+        throw new AppError(405, 'METHOD_NOT_ALLOWED', '不支持该请求方法');
+      }
     } catch (err) {
       const e = toAppError(err);
       if (e.code === DATABASE_UNAVAILABLE) {

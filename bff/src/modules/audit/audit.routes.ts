@@ -8,7 +8,7 @@ export function auditRoutes(api: Api, deps: Deps): void {
   api.route(
     {
       method: 'get',
-      path: '/admin/audit',
+      path: '/admin/audit', errors: [403],
       tag: 'admin',
       summary: '审计日志（管理员）',
       security: 'staffCookie',

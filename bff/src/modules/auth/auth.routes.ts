@@ -9,11 +9,11 @@ import { profile } from '../identity/identity.service';
 
 export function authRoutes(api: Api, deps: Deps): void {
   api.route(
-    { method: 'post', path: '/auth/login', tag: 'auth', summary: '用平台登录凭证换取会话', body: loginBody, response: sessionReply },
+    { method: 'post', path: '/auth/login', errors: [401, 403, 429, 502], tag: 'auth', summary: '用平台登录凭证换取会话', body: loginBody, response: sessionReply },
     ({ body }) => auth.login(deps, body.platform, body.code),
   );
   api.route(
-    { method: 'post', path: '/auth/refresh', tag: 'auth', summary: '轮换刷新凭证', body: refreshBody, response: sessionReply },
+    { method: 'post', path: '/auth/refresh', errors: [401], tag: 'auth', summary: '轮换刷新凭证', body: refreshBody, response: sessionReply },
     ({ body }) => auth.refresh(deps, body.refreshToken),
   );
   api.route(

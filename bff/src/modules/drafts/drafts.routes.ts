@@ -7,13 +7,13 @@ import * as drafts from './drafts.service';
 export function draftRoutes(api: Api, deps: Deps): void {
   const auth = [requireConsumer(deps)];
   api.route(
-    { method: 'get', path: '/drafts/:kind', tag: 'drafts', summary: '读取草稿（换设备后继续填写）', security: 'bearer', params: draftKindParam, response: draftView, middleware: auth },
+    { method: 'get', path: '/drafts/:kind', errors: [404], tag: 'drafts', summary: '读取草稿（换设备后继续填写）', security: 'bearer', params: draftKindParam, response: draftView, middleware: auth },
     ({ params, ctx }) => drafts.getDraft(deps, ctx.state.user.id, params.kind),
   );
   api.route(
     {
       method: 'post',
-      path: '/drafts/:kind',
+      path: '/drafts/:kind', errors: [409],
       tag: 'drafts',
       summary: '保存草稿（边填边存）',
       security: 'bearer',

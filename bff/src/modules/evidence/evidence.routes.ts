@@ -6,7 +6,7 @@ import { AppError } from '../../http/errors';
 import { requireConsumer } from '../../http/consumer-auth';
 import { requireStaff } from '../../http/staff-auth';
 import { scopeFilter } from '../handling/handling.service';
-import { EVIDENCE_UPLOAD_MAX_BYTES } from '../../../../shared/complaint/intake';
+import { EVIDENCE_TYPES, EVIDENCE_UPLOAD_MAX_BYTES } from '../../../../shared/complaint/intake';
 import { fileIdParam, uploadReply } from '../../../../shared/api/uploads';
 import * as evidence from './evidence.service';
 
@@ -44,7 +44,7 @@ export function evidenceRoutes(api: Api, deps: Deps): void {
   api.route(
     {
       method: 'post',
-      path: '/uploads',
+      path: '/uploads', errors: [413, 415],
       tag: 'evidence',
       summary: '上传证据（图片、视频、PDF；类型以文件内容为准）',
       security: 'bearer',
@@ -66,6 +66,8 @@ export function evidenceRoutes(api: Api, deps: Deps): void {
       summary: '查看本人上传的证据',
       security: 'bearer',
       params: fileIdParam,
+      produces: Object.keys(EVIDENCE_TYPES),
+      errors: [404],
       middleware: [requireConsumer(deps)],
     },
     async ({ params, ctx }) => sendFile(ctx, await evidence.fileForOwner(deps, ctx.state.user.id, params.fileId)),
@@ -78,6 +80,8 @@ export function evidenceRoutes(api: Api, deps: Deps): void {
       summary: '查看本辖区案件的证据（附完整性校验结果）',
       security: 'staffCookie',
       params: fileIdParam,
+      produces: Object.keys(EVIDENCE_TYPES),
+      errors: [403, 404],
       middleware: [requireStaff(deps)],
     },
     async ({ params, ctx }) => {

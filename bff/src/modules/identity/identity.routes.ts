@@ -7,15 +7,15 @@ import * as identity from './identity.service';
 export function identityRoutes(api: Api, deps: Deps): void {
   const auth = { security: 'bearer' as const, middleware: [requireConsumer(deps)] };
   api.route(
-    { method: 'post', path: '/identity/verify', tag: 'identity', summary: '实名认证（姓名 + 身份证号）', body: verifyBody, response: verifyReply, ...auth },
+    { method: 'post', path: '/identity/verify', errors: [409, 422, 429, 502], tag: 'identity', summary: '实名认证（姓名 + 身份证号）', body: verifyBody, response: verifyReply, ...auth },
     ({ body, ctx }) => identity.verify(deps, ctx.state.user, body),
   );
   api.route(
-    { method: 'post', path: '/identity/link', tag: 'identity', summary: '确认关联同一实名身份的微信和支付宝账号', body: linkBody, response: linkReply, ...auth },
+    { method: 'post', path: '/identity/link', errors: [403, 409], tag: 'identity', summary: '确认关联同一实名身份的微信和支付宝账号', body: linkBody, response: linkReply, ...auth },
     ({ ctx }) => identity.link(deps, ctx.state.user),
   );
   api.route(
-    { method: 'post', path: '/identity/phone', tag: 'identity', summary: '保存平台授权的手机号', body: phoneBody, response: phoneReply, ...auth },
+    { method: 'post', path: '/identity/phone', errors: [422, 429, 502], tag: 'identity', summary: '保存平台授权的手机号', body: phoneBody, response: phoneReply, ...auth },
     ({ body, ctx }) => identity.savePhone(deps, ctx.state.user, body.platform, body.code),
   );
 }

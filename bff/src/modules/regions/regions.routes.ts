@@ -5,7 +5,7 @@ import * as regions from './regions.service';
 
 export function regionRoutes(api: Api, deps: Deps): void {
   api.route(
-    { method: 'get', path: '/regions', tag: 'regions', summary: '行政区划（GB/T 2260），按上级逐级获取', query: regionsQuery, response: regionList },
+    { method: 'get', path: '/regions', errors: [404], tag: 'regions', summary: '行政区划（GB/T 2260），按上级逐级获取', query: regionsQuery, response: regionList },
     async ({ query }) => ({ items: regions.listRegions(query.parent) }),
   );
   api.route(

@@ -29,17 +29,17 @@ export function sandboxRoutes(api: Api, deps: Deps): void {
   const alipay = new URL(deps.config.alipay.gateway).origin;
 
   api.route(
-    { method: 'post', path: '/sandbox/wechat/code', tag: 'sandbox', summary: '（沙箱）为测试身份生成微信登录 code', body: z.strictObject({ openid: testId }), response: z.object({ code: z.string() }) },
+    { method: 'post', path: '/sandbox/wechat/code', errors: [502], tag: 'sandbox', summary: '（沙箱）为测试身份生成微信登录 code', body: z.strictObject({ openid: testId }), response: z.object({ code: z.string() }) },
     ({ body }) => control(wechat, '/code', { openid: body.openid }),
   );
   api.route(
-    { method: 'post', path: '/sandbox/alipay/code', tag: 'sandbox', summary: '（沙箱）为测试身份生成支付宝授权码', body: z.strictObject({ userId: testId }), response: z.object({ code: z.string() }) },
+    { method: 'post', path: '/sandbox/alipay/code', errors: [502], tag: 'sandbox', summary: '（沙箱）为测试身份生成支付宝授权码', body: z.strictObject({ userId: testId }), response: z.object({ code: z.string() }) },
     ({ body }) => control(alipay, '/code', { userId: body.userId }),
   );
   api.route(
     {
       method: 'post',
-      path: '/sandbox/subscribe',
+      path: '/sandbox/subscribe', errors: [502],
       tag: 'sandbox',
       summary: '（沙箱）模拟用户在订阅弹窗中点击“允许”',
       security: 'bearer',
@@ -58,7 +58,7 @@ export function sandboxRoutes(api: Api, deps: Deps): void {
   api.route(
     {
       method: 'post',
-      path: '/sandbox/phone',
+      path: '/sandbox/phone', errors: [502],
       tag: 'sandbox',
       summary: '（沙箱）模拟用户授权手机号，返回交给 POST /identity/phone 的凭证',
       security: 'bearer',
@@ -78,7 +78,7 @@ export function sandboxRoutes(api: Api, deps: Deps): void {
   api.route(
     {
       method: 'post',
-      path: '/sandbox/identity/people',
+      path: '/sandbox/identity/people', errors: [502],
       tag: 'sandbox',
       summary: '（沙箱）在模拟身份核验服务中登记一个虚构的人',
       body: z.strictObject({ name: nameField, idNumber: idNumberField }),
@@ -87,7 +87,14 @@ export function sandboxRoutes(api: Api, deps: Deps): void {
     ({ body }) => control(deps.config.identity.apiBase, '/people', body),
   );
   api.route(
-    { method: 'get', path: '/sandbox/messages', tag: 'sandbox', summary: '（沙箱）模拟平台收到的订阅消息，最新在前' },
+    {
+      method: 'get',
+      path: '/sandbox/messages',
+      errors: [502],
+      tag: 'sandbox',
+      summary: '（沙箱）模拟平台收到的订阅消息，最新在前',
+      response: z.object({ items: z.array(z.looseObject({ platform: z.enum(['wechat', 'alipay']), at: z.string() })) }),
+    },
     async () => {
       type Item = { at: string } & Record<string, unknown>;
       const [wx, ali] = await Promise.all([

@@ -21,7 +21,7 @@ export function adminRoutes(api: Api, deps: Deps): void {
   const numberParam = z.object({ number: z.string().max(32) });
 
   api.route(
-    { method: 'post', path: '/admin/login', tag: 'admin', summary: '工作人员登录', body: adminLoginBody, response: staffSessionReply },
+    { method: 'post', path: '/admin/login', errors: [401, 423], tag: 'admin', summary: '工作人员登录', body: adminLoginBody, response: staffSessionReply },
     async ({ body, ctx }) => {
       const { sid, session } = await staffService.login(deps, body.username, body.password);
       ctx.cookies.set(SESSION_COOKIE, sid, {
@@ -48,7 +48,7 @@ export function adminRoutes(api: Api, deps: Deps): void {
   api.route(
     {
       method: 'get',
-      path: '/admin/cases',
+      path: '/admin/cases', errors: [403],
       tag: 'admin',
       summary: '案件列表（限本人管辖范围）',
       security: 'staffCookie',
@@ -65,7 +65,7 @@ export function adminRoutes(api: Api, deps: Deps): void {
   api.route(
     {
       method: 'post',
-      path: '/admin/cases/:number/reveal',
+      path: '/admin/cases/:number/reveal', errors: [404],
       tag: 'admin',
       summary: '查看投诉人完整信息（记入审计日志）',
       security: 'staffCookie',
@@ -79,7 +79,7 @@ export function adminRoutes(api: Api, deps: Deps): void {
   api.route(
     {
       method: 'get',
-      path: '/admin/cases/:number',
+      path: '/admin/cases/:number', errors: [404],
       tag: 'admin',
       summary: '案件详情',
       security: 'staffCookie',
@@ -92,7 +92,7 @@ export function adminRoutes(api: Api, deps: Deps): void {
   api.route(
     {
       method: 'post',
-      path: '/admin/cases/:number/transitions',
+      path: '/admin/cases/:number/transitions', errors: [404, 409, 422],
       tag: 'admin',
       summary: '办理操作（受理、不予受理、调解、办结……）',
       security: 'staffCookie',

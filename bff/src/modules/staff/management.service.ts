@@ -5,6 +5,7 @@ import type { Deps } from '../../context';
 import { AppError } from '../../http/errors';
 import * as audit from '../audit/audit.service';
 import { requireRole } from './access';
+import { requireCounty } from '../regions/regions.service';
 import { endSessions, hashPassword, type Role, type StaffSession } from './staff.service';
 import type { bureauCreateBody, bureauUpdateBody, staffCreateBody, staffUpdateBody } from '../../../../shared/api/admin';
 
@@ -17,6 +18,7 @@ export async function listBureaus(deps: Deps) {
 
 export async function createBureau(deps: Deps, staff: StaffSession, body: z.infer<typeof bureauCreateBody>) {
   requireRole(staff, ['admin']);
+  requireCounty(body.regionCode);
   try {
     await deps.models.Bureau.create(body);
   } catch (err) {
