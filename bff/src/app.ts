@@ -28,7 +28,7 @@ import { exportRoutes } from './modules/export/export.routes';
 export const API_PREFIX = '/api/v1';
 
 export function createApi(deps: Deps): Api {
-  const api = new Api(API_PREFIX);
+  const api = new Api(API_PREFIX, { checkReplies: !deps.config.production });
   authRoutes(api, deps);
   complaintRoutes(api, deps);
   subscriptionRoutes(api, deps);

@@ -90,7 +90,7 @@ async function fillDatabase() {
   const users = Array.from({ length: 3000 }, (_, i) => ({ platform: i % 2 ? 'wechat' : 'alipay', platformUserId: `fill-user-${i}`, createdAt: new Date(), updatedAt: new Date() }));
   await models.User.collection.insertMany(users);
   await models.AuditEntry.collection.insertMany(
-    Array.from({ length: 3000 }, (_, i) => ({ at: new Date(now - i * 60_000), actor: 'fill', role: 'handler', action: 'view', target: `T${i}`, caseNumber: cases[i].number })),
+    Array.from({ length: 3000 }, (_, i) => ({ at: new Date(now - i * 60_000), staffId: 'fill', username: 'fill', role: 'handler', action: 'case_view', target: `T${i}`, caseNumber: cases[i].number })),
   );
   await models.Grant.collection.insertMany(
     Array.from({ length: 3000 }, (_, i) => ({ userId: `fill-user-${i}`, platform: 'wechat', templateId: `tpl-${i % 4}`, count: 1 })),

@@ -77,7 +77,11 @@ export class Api {
   readonly router: Router;
   readonly registry = new OpenAPIRegistry();
 
-  constructor(prefix: string) {
+  /**
+   * checkReplies: every JSON reply is checked against the schema the document states for it; a
+   * reply that differs fails loudly (outside production), so the document cannot drift from the code.
+   */
+  constructor(prefix: string, private readonly opts: { checkReplies?: boolean } = {}) {
     this.router = new Router({ prefix });
     this.prefix = prefix;
   }
@@ -98,6 +102,7 @@ export class Api {
         ctx,
       } as RouteInput<z.output<B>, z.output<Q>, z.output<P>>;
       const result = await handler(input);
+      if (this.opts.checkReplies) checkReply(spec, result);
       if (result === undefined) {
         ctx.status = 204;
       } else {
@@ -144,6 +149,18 @@ export class Api {
       servers: [{ url: '/' }],
     });
   }
+}
+
+/** The reply a route produced against the one it documents: a body where one is stated, none where not. */
+function checkReply(spec: RouteSpec<z.ZodType, z.ZodType, z.ZodType>, result: unknown): void {
+  const where = `${spec.method.toUpperCase()} ${spec.path}`;
+  if (spec.produces) return;
+  if (!spec.response) {
+    if (result !== undefined) throw new Error(`${where} answered a body but documents none`);
+    return;
+  }
+  const checked = spec.response.safeParse(result);
+  if (!checked.success) throw new Error(`${where} answered a body that differs from its document: ${checked.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
 }
 
 function parse(schema: z.ZodType | undefined, value: unknown): unknown {

@@ -179,7 +179,7 @@ function BureauTab({ bureaus, reload }: { bureaus: Bureau[]; reload: () => void 
           <Form.Item name="name" label="名称" rules={[{ required: true, min: 2, message: '请填写机构名称' }]}>
             <Input />
           </Form.Item>
-          <Form.Item name="regionCode" label="区划代码" rules={[{ required: true, pattern: /^\d{2,12}$/, message: '区划代码应为数字' }]}>
+          <Form.Item name="regionCode" label="区县区划代码" extra="机构代码以区县代码开头" rules={[{ required: true, pattern: /^\d{6}$/, message: '区划代码应为 6 位区县代码' }]}>
             <Input />
           </Form.Item>
         </Form>

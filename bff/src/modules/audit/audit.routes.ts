@@ -8,7 +8,8 @@ export function auditRoutes(api: Api, deps: Deps): void {
   api.route(
     {
       method: 'get',
-      path: '/admin/audit', errors: [403],
+      path: '/admin/audit',
+      errors: [403],
       tag: 'admin',
       summary: '审计日志（管理员）',
       security: 'staffCookie',

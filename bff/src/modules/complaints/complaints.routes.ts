@@ -28,7 +28,8 @@ export function complaintRoutes(api: Api, deps: Deps): void {
   api.route(
     {
       method: 'post',
-      path: '/complaints', errors: [403, 409],
+      path: '/complaints',
+      errors: [403, 409],
       tag: 'complaints',
       summary: '提交投诉（同一 Idempotency-Key 只生成一件；同一经营者已有在办投诉时答 409，fileAnyway 时关联两件）',
       security: 'bearer',
@@ -60,7 +61,8 @@ export function complaintRoutes(api: Api, deps: Deps): void {
   api.route(
     {
       method: 'get',
-      path: '/complaints/:number', errors: [404],
+      path: '/complaints/:number',
+      errors: [404],
       tag: 'complaints',
       summary: '投诉详情',
       security: 'bearer',
@@ -73,7 +75,8 @@ export function complaintRoutes(api: Api, deps: Deps): void {
   api.route(
     {
       method: 'post',
-      path: '/complaints/:number/withdraw', errors: [404, 409],
+      path: '/complaints/:number/withdraw',
+      errors: [404, 409],
       tag: 'complaints',
       summary: '撤回投诉（办结前）',
       security: 'bearer',

@@ -13,7 +13,8 @@ export function draftRoutes(api: Api, deps: Deps): void {
   api.route(
     {
       method: 'post',
-      path: '/drafts/:kind', errors: [409],
+      path: '/drafts/:kind',
+      errors: [409],
       tag: 'drafts',
       summary: '保存草稿（边填边存）',
       security: 'bearer',

@@ -44,7 +44,8 @@ export function evidenceRoutes(api: Api, deps: Deps): void {
   api.route(
     {
       method: 'post',
-      path: '/uploads', errors: [413, 415],
+      path: '/uploads',
+      errors: [413, 415],
       tag: 'evidence',
       summary: '上传证据（图片、视频、PDF；类型以文件内容为准）',
       security: 'bearer',

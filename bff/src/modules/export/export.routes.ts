@@ -10,7 +10,8 @@ export function exportRoutes(api: Api, deps: Deps): void {
   api.route(
     {
       method: 'get',
-      path: '/admin/export', errors: [403],
+      path: '/admin/export',
+      errors: [403],
       tag: 'admin',
       summary: '导出案件（CSV 或 Excel；筛选条件同案件列表，限本人管辖范围；记入审计日志）',
       security: 'staffCookie',
@@ -32,7 +33,8 @@ export function exportRoutes(api: Api, deps: Deps): void {
   api.route(
     {
       method: 'get',
-      path: '/admin/export/progress/:exportId', errors: [404],
+      path: '/admin/export/progress/:exportId',
+      errors: [404],
       tag: 'admin',
       summary: '导出进度（仅限发起导出的工作人员）',
       security: 'staffCookie',

@@ -12,7 +12,8 @@ export function feedbackRoutes(api: Api, deps: Deps): void {
   api.route(
     {
       method: 'get',
-      path: '/complaints/:number/progress', errors: [404],
+      path: '/complaints/:number/progress',
+      errors: [404],
       tag: 'complaints',
       summary: '办理进度：已办步骤与下一个期限',
       security: 'bearer',
@@ -25,7 +26,8 @@ export function feedbackRoutes(api: Api, deps: Deps): void {
   api.route(
     {
       method: 'post',
-      path: '/complaints/:number/feedback', errors: [404, 409, 422],
+      path: '/complaints/:number/feedback',
+      errors: [404, 409, 422],
       tag: 'complaints',
       summary: '办结后评价（满意或不满意）',
       security: 'bearer',

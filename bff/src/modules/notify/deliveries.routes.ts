@@ -10,7 +10,8 @@ export function deliveryRoutes(api: Api, deps: Deps): void {
   api.route(
     {
       method: 'get',
-      path: '/admin/deliveries', errors: [403],
+      path: '/admin/deliveries',
+      errors: [403],
       tag: 'admin',
       summary: '发送失败的订阅消息（限本人管辖范围）',
       security: 'staffCookie',
@@ -23,7 +24,8 @@ export function deliveryRoutes(api: Api, deps: Deps): void {
   api.route(
     {
       method: 'post',
-      path: '/admin/deliveries/:key/resend', errors: [404, 409],
+      path: '/admin/deliveries/:key/resend',
+      errors: [404, 409],
       tag: 'admin',
       summary: '重新发送一条发送失败的订阅消息',
       security: 'staffCookie',

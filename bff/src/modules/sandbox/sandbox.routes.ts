@@ -39,7 +39,8 @@ export function sandboxRoutes(api: Api, deps: Deps): void {
   api.route(
     {
       method: 'post',
-      path: '/sandbox/subscribe', errors: [502],
+      path: '/sandbox/subscribe',
+      errors: [502],
       tag: 'sandbox',
       summary: '（沙箱）模拟用户在订阅弹窗中点击“允许”',
       security: 'bearer',
@@ -58,7 +59,8 @@ export function sandboxRoutes(api: Api, deps: Deps): void {
   api.route(
     {
       method: 'post',
-      path: '/sandbox/phone', errors: [502],
+      path: '/sandbox/phone',
+      errors: [502],
       tag: 'sandbox',
       summary: '（沙箱）模拟用户授权手机号，返回交给 POST /identity/phone 的凭证',
       security: 'bearer',
@@ -78,7 +80,8 @@ export function sandboxRoutes(api: Api, deps: Deps): void {
   api.route(
     {
       method: 'post',
-      path: '/sandbox/identity/people', errors: [502],
+      path: '/sandbox/identity/people',
+      errors: [502],
       tag: 'sandbox',
       summary: '（沙箱）在模拟身份核验服务中登记一个虚构的人',
       body: z.strictObject({ name: nameField, idNumber: idNumberField }),

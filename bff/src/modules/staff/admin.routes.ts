@@ -48,7 +48,8 @@ export function adminRoutes(api: Api, deps: Deps): void {
   api.route(
     {
       method: 'get',
-      path: '/admin/cases', errors: [403],
+      path: '/admin/cases',
+      errors: [403],
       tag: 'admin',
       summary: '案件列表（限本人管辖范围）',
       security: 'staffCookie',
@@ -65,7 +66,8 @@ export function adminRoutes(api: Api, deps: Deps): void {
   api.route(
     {
       method: 'post',
-      path: '/admin/cases/:number/reveal', errors: [404],
+      path: '/admin/cases/:number/reveal',
+      errors: [404],
       tag: 'admin',
       summary: '查看投诉人完整信息（记入审计日志）',
       security: 'staffCookie',
@@ -79,7 +81,8 @@ export function adminRoutes(api: Api, deps: Deps): void {
   api.route(
     {
       method: 'get',
-      path: '/admin/cases/:number', errors: [404],
+      path: '/admin/cases/:number',
+      errors: [404],
       tag: 'admin',
       summary: '案件详情',
       security: 'staffCookie',
@@ -92,7 +95,8 @@ export function adminRoutes(api: Api, deps: Deps): void {
   api.route(
     {
       method: 'post',
-      path: '/admin/cases/:number/transitions', errors: [404, 409, 422],
+      path: '/admin/cases/:number/transitions',
+      errors: [404, 409, 422],
       tag: 'admin',
       summary: '办理操作（受理、不予受理、调解、办结……）',
       security: 'staffCookie',

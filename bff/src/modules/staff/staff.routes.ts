@@ -28,7 +28,8 @@ export function staffRoutes(api: Api, deps: Deps): void {
     {
       ...common,
       method: 'post',
-      path: '/admin/bureaus/:code', errors: [404],
+      path: '/admin/bureaus/:code',
+      errors: [404],
       summary: '修改机构名称（管理员）',
       params: z.object({ code: z.string().max(12) }),
       body: bureauUpdateBody,
@@ -47,7 +48,8 @@ export function staffRoutes(api: Api, deps: Deps): void {
     {
       ...common,
       method: 'post',
-      path: '/admin/staff/:id', errors: [404],
+      path: '/admin/staff/:id',
+      errors: [404],
       summary: '修改工作人员：角色、机构、辖区、停用、重置密码、解锁（管理员）',
       params: z.object({ id: z.string().max(64) }),
       body: staffUpdateBody,
