@@ -1,6 +1,6 @@
 /** Which database errors mean "cannot serve now" (503) and which are the request's or the code's. */
 import mongoose from 'mongoose';
-import { isDatabaseUnavailable } from '../../bff/src/infra/db';
+import { isDatabaseUnavailable, isDuplicateKey, isWriteConflict } from '../../bff/src/infra/db';
 
 // The driver's classes as Mongoose ships them (the driver is not a direct dependency).
 const { MongoNetworkError, MongoServerError, MongoServerSelectionError, MongoNetworkTimeoutError } = mongoose.mongo;
@@ -33,5 +33,35 @@ describe('isDatabaseUnavailable', () => {
     ['nothing', undefined],
   ])('is false for %s', (_name, err) => {
     expect(isDatabaseUnavailable(err)).toBe(false);
+  });
+});
+
+describe('isDuplicateKey', () => {
+  it.each<[string, unknown]>([
+    ['MongoDB E11000', server(11000, 'E11000 duplicate key error collection: t.users index: platform_1_platformUserId_1', 'DuplicateKey')],
+    ['the embedded database losing an upsert race on a unique index', server(1, 'conflicting key value violates exclusion constraint "documents_rum_index_2446"', 'InternalError')],
+    ['a write error of a bulk write', { index: 3, code: 1, errmsg: 'conflicting key value violates exclusion constraint "documents_rum_index_7"' }],
+  ])('is true for %s', (_name, err) => {
+    expect(isDuplicateKey(err)).toBe(true);
+  });
+
+  it.each<[string, unknown]>([
+    ['another internal error', server(1, 'unexpected value in document', 'InternalError')],
+    ['the storage gone', server(1, 'terminating connection due to unexpected postmaster exit', 'InternalError')],
+    ['nothing', undefined],
+  ])('is false for %s', (_name, err) => {
+    expect(isDuplicateKey(err)).toBe(false);
+  });
+});
+
+describe('isWriteConflict', () => {
+  it.each<[string, unknown, boolean]>([
+    ['MongoDB WriteConflict', server(112, 'WriteConflict error', 'WriteConflict'), true],
+    ['a PostgreSQL deadlock behind the embedded database', server(1, 'deadlock detected', 'InternalError'), true],
+    ['a serialization failure', server(1, 'could not serialize access due to concurrent update', 'InternalError'), true],
+    ['a duplicate key', server(11000, 'E11000 duplicate key error', 'DuplicateKey'), false],
+    ['another internal error', server(1, 'unexpected value in document', 'InternalError'), false],
+  ])('%s: %s', (_name, err, expected) => {
+    expect(isWriteConflict(err)).toBe(expected);
   });
 });

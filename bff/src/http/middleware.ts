@@ -4,10 +4,11 @@ import mongoose from 'mongoose';
 import { z } from 'zod';
 import type { Logger } from '../logger';
 import { AppError } from './errors';
-import { describeDbError, isDatabaseUnavailable } from '../infra/db';
+import { describeDbError, isDatabaseUnavailable, isWriteConflict } from '../infra/db';
 
 /** Answered while the database cannot serve; clients may retry after a few seconds. */
 export const DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE';
+export const DATABASE_BUSY = 'DATABASE_BUSY';
 const RETRY_AFTER_S = 5;
 
 /** Maps every thrown error to `{error:{code,message}}`; unknown errors become a logged 500. */
@@ -25,7 +26,10 @@ export function errorMiddleware(logger: Logger): Middleware {
       }
     } catch (err) {
       const e = toAppError(err);
-      if (e.code === DATABASE_UNAVAILABLE) {
+      if (e.code === DATABASE_BUSY) {
+        logger.warn({ db: describeDbError(err), path: ctx.path, requestId: ctx.state.requestId }, 'write conflict');
+        ctx.set('Retry-After', '1');
+      } else if (e.code === DATABASE_UNAVAILABLE) {
         // The error's kind only: the driver's text can quote the query, and with it personal data.
         logger.warn({ db: describeDbError(err), path: ctx.path, requestId: ctx.state.requestId }, 'database unavailable');
         ctx.set('Retry-After', String(RETRY_AFTER_S));
@@ -48,6 +52,8 @@ function toAppError(err: unknown): AppError {
   if (status && status >= 400 && status < 500) return new AppError(400, 'BAD_REQUEST', '请求格式不正确');
   if (err instanceof mongoose.Error.CastError) return new AppError(400, 'BAD_REQUEST', '请求参数格式不正确');
   if (isDatabaseUnavailable(err)) return new AppError(503, DATABASE_UNAVAILABLE, '服务暂时不可用，请稍后再试');
+  // Lost to a concurrent write where no retry was made: the same request again will go through.
+  if (isWriteConflict(err)) return new AppError(503, DATABASE_BUSY, '服务繁忙，请稍后再试');
   return new AppError(500, 'INTERNAL', '服务暂时不可用，请稍后再试');
 }
 

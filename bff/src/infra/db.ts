@@ -100,3 +100,47 @@ export function describeDbError(err: unknown): { error?: string; errorCode?: unk
   const e = (err ?? {}) as { name?: string; code?: unknown; codeName?: unknown };
   return { error: e.name, errorCode: e.code, codeName: e.codeName };
 }
+
+/**
+ * A unique-index violation. MongoDB answers E11000 (11000). The embedded database does too for
+ * inserts, but a findAndModify upsert that loses a race on a unique index reaches the client as
+ * PostgreSQL's exclusion-constraint error (DocumentDB keeps unique indexes as exclusion
+ * constraints) with code 1, InternalError: the same event in other words.
+ */
+export function isDuplicateKey(err: unknown): boolean {
+  if (!err || typeof err !== 'object') return false;
+  // A bulk write's write errors carry errmsg where thrown errors carry message.
+  const e = err as { code?: unknown; message?: unknown; errmsg?: unknown };
+  if (e.code === 11000 || e.code === 11001) return true;
+  const text = typeof e.message === 'string' ? e.message : typeof e.errmsg === 'string' ? e.errmsg : '';
+  return e.code === 1 && /violates exclusion constraint/.test(text);
+}
+
+/**
+ * A write that lost to a concurrent one and would succeed run again: MongoDB's WriteConflict, or
+ * the embedded database's PostgreSQL deadlock or serialization failure (code 1, InternalError).
+ */
+export function isWriteConflict(err: unknown): boolean {
+  if (!err || typeof err !== 'object') return false;
+  const e = err as { code?: unknown; message?: unknown; hasErrorLabel?: (l: string) => boolean };
+  if (e.code === 112) return true;
+  if (typeof e.hasErrorLabel === 'function' && e.hasErrorLabel('TransientTransactionError')) return true;
+  return e.code === 1 && typeof e.message === 'string' && /deadlock detected|could not serialize access|SQLSTATE 40(P01|001)/.test(e.message);
+}
+
+/**
+ * Runs an upsert again when it lost the race to create its document: two upserts of a document
+ * that does not exist yet may both try to insert it, and the loser fails on the unique index (or,
+ * on the embedded database, in a deadlock), although run again it simply updates the winner's document.
+ */
+export async function retryingUpsert<T>(run: () => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (err) {
+      if (attempt >= attempts || !(isDuplicateKey(err) || isWriteConflict(err))) throw err;
+      // A little apart, so the racers do not meet again.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * attempt));
+    }
+  }
+}

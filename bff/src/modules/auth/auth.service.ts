@@ -1,4 +1,5 @@
 import type { Deps } from '../../context';
+import { retryingUpsert } from '../../infra/db';
 import { AppError } from '../../http/errors';
 import type { Platform } from '../../../../shared/api/common';
 import type { SessionReply, UserView } from '../../../../shared/api/auth';
@@ -23,14 +24,17 @@ async function session(deps: Deps, user: UserDoc, refreshToken?: string): Promis
 /** Exchanges a platform login code for our session, creating the user on first sign-in. */
 export async function login(deps: Deps, platform: Platform, code: string): Promise<SessionReply> {
   const identity = await deps.platforms[platform].exchangeLoginCode(code);
-  const user = await deps.models.User.findOneAndUpdate(
-    { platform, platformUserId: identity.platformUserId },
-    {
-      $set: { lastLoginAt: new Date(), ...(identity.unionId ? { unionId: identity.unionId } : {}) },
-      $setOnInsert: { platform, platformUserId: identity.platformUserId, verified: false },
-    },
-    { upsert: true, returnDocument: 'after' },
-  ).lean();
+  // A first sign-in from two devices at once creates one user.
+  const user = await retryingUpsert(() =>
+    deps.models.User.findOneAndUpdate(
+      { platform, platformUserId: identity.platformUserId },
+      {
+        $set: { lastLoginAt: new Date(), ...(identity.unionId ? { unionId: identity.unionId } : {}) },
+        $setOnInsert: { platform, platformUserId: identity.platformUserId, verified: false },
+      },
+      { upsert: true, returnDocument: 'after' },
+    ).lean(),
+  );
   return session(deps, user);
 }
 

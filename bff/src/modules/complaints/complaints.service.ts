@@ -1,6 +1,7 @@
 /** Intake of complaints and reports, and the consumer's own view of their cases. */
 import mongoose from 'mongoose';
 import type { Deps } from '../../context';
+import { isDuplicateKey, retryingUpsert } from '../../infra/db';
 import { AppError } from '../../http/errors';
 import { beijingDate } from '../../../../shared/calendar/working-days';
 import { initialDeadlines } from '../../../../shared/complaint/deadlines';
@@ -141,15 +142,12 @@ export function toDetail(doc: CaseDoc): ComplaintDetail {
 }
 
 async function nextSequence(deps: Deps, name: string): Promise<number> {
-  const counter = await deps.models.Counter.findOneAndUpdate(
-    { _id: name },
-    { $inc: { seq: 1 } },
-    { upsert: true, returnDocument: 'after' },
-  ).lean<{ seq: number }>();
+  const counter = await retryingUpsert(() =>
+    deps.models.Counter.findOneAndUpdate({ _id: name }, { $inc: { seq: 1 } }, { upsert: true, returnDocument: 'after' }).lean<{ seq: number }>(),
+  );
   return counter!.seq;
 }
 
-const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
 
 /** Full-width and half-width, spacing and case do not make a different business. */
 export const respondentKey = normaliseName;

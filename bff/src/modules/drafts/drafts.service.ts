@@ -3,6 +3,7 @@
  * from a stale copy (another device saved meanwhile) answers 409 with nothing changed.
  */
 import type { Deps } from '../../context';
+import { isDuplicateKey } from '../../infra/db';
 import { AppError } from '../../http/errors';
 import type { DraftData, DraftView } from '../../../../shared/api/drafts';
 import type { Draft } from './draft.model';
@@ -32,7 +33,6 @@ export async function getDraft(deps: Deps, accountId: string, kind: Kind): Promi
   return view(deps, d);
 }
 
-const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
 
 export async function saveDraft(deps: Deps, accountId: string, kind: Kind, data: DraftData, baseVersion?: number): Promise<DraftView> {
   const { Draft } = deps.models;

@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import mongoose from 'mongoose';
 import FileType from 'file-type';
 import type { Deps } from '../../context';
+import { isDuplicateKey } from '../../infra/db';
 import { AppError } from '../../http/errors';
 import { EVIDENCE_KIND_LABELS, EVIDENCE_MAX_BYTES, EVIDENCE_TYPES, type EvidenceKind } from '../../../../shared/complaint/intake';
 import type { UploadReply } from '../../../../shared/api/uploads';
@@ -73,7 +74,7 @@ async function appendToChain(
       const doc = await Evidence.create({ ...fields, hash: recordHash(fields) });
       return doc.toObject() as EvidenceDoc;
     } catch (err) {
-      if ((err as { code?: number }).code !== 11000) throw err;
+      if (!isDuplicateKey(err)) throw err;
     }
   }
   throw new AppError(503, 'BUSY', '上传的人较多，请稍后重试');

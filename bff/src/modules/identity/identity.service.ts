@@ -4,6 +4,7 @@
  * storage, masked before any answer, and never logged.
  */
 import type { Deps } from '../../context';
+import { isDuplicateKey } from '../../infra/db';
 import { AppError } from '../../http/errors';
 import type { Platform } from '../../../../shared/api/common';
 import type { MaskedIdentity, ProfileView, VerifyBody, VerifyReply } from '../../../../shared/api/identity';
@@ -124,7 +125,7 @@ async function identityFor(deps: Deps, body: VerifyBody, idIndex: string): Promi
     ).lean<IdentityDoc>().then(complete);
     if (created) return created;
   } catch (err) {
-    if ((err as { code?: number }).code !== 11000) throw err;
+    if (!isDuplicateKey(err)) throw err;
   }
   const winner = await Identity.findOne({ idIndex }).lean<IdentityDoc>().then(complete);
   if (!winner) throw new AppError(409, 'CONFLICT', '操作冲突，请重试');

@@ -18,6 +18,7 @@ import { createHash } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { AnyBulkWriteOperation, Collection } from 'mongodb';
 import type { Deps } from '../../context';
+import { isDuplicateKey, retryingUpsert } from '../../infra/db';
 import { beijingDate, workingDaysBetween } from '../../../../shared/calendar/working-days';
 
 /** Region prefix lengths that get their own documents: all, province, city, county. */
@@ -199,14 +200,20 @@ export async function recordCaseChange(deps: Deps, before: CaseFacts | null, aft
   try {
     const changes = changeSet(await side(deps, before), await side(deps, after));
     if (changes.size) {
-      await countersCollection(deps.conn).bulkWrite(
-        [...changes].map(([id, inc]) => incOp(id, inc)),
-        { ordered: false },
-      );
+      const ops = [...changes].map(([id, inc]) => incOp(id, inc));
+      const counters = countersCollection(deps.conn);
+      // Two cases counted at once may both create a day's document: the loser's counts go again, as updates.
+      await counters.bulkWrite(ops, { ordered: false }).catch((err) => {
+        const lost = duplicateIndexes(err);
+        if (!lost) throw err;
+        return counters.bulkWrite(lost.map((i) => ops[i]), { ordered: false });
+      });
     }
     // A respondent's name is kept once, apart from the counts that name it by a hash.
     if (!before && after) {
-      await namesCollection(deps.conn).updateOne({ _id: respondentKey(after.respondent) }, { $set: { name: after.respondent.name } }, { upsert: true });
+      await retryingUpsert(() =>
+        namesCollection(deps.conn).updateOne({ _id: respondentKey(after.respondent) }, { $set: { name: after.respondent.name } }, { upsert: true }),
+      );
     }
   } catch (err) {
     deps.logger.error({ err }, 'case counters not updated');
@@ -278,7 +285,7 @@ async function inBatches<T>(items: Iterable<T>, size: number, write: (batch: T[]
 const duplicateIndexes = (err: unknown): number[] | null => {
   const found = (err as { writeErrors?: WriteFailure | WriteFailure[] }).writeErrors;
   const failures = found === undefined ? [] : ([] as WriteFailure[]).concat(found);
-  return failures.length && failures.every((w) => w.code === 11000) ? failures.map((w) => w.index) : null;
+  return failures.length && failures.every((w) => isDuplicateKey(w)) ? failures.map((w) => w.index) : null;
 };
 type WriteFailure = { index: number; code?: number };
 

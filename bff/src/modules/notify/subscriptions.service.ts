@@ -1,6 +1,7 @@
 /** Consent the consumer gave in the vendor's dialog, counted as one-time grants. */
 import mongoose from 'mongoose';
 import type { Deps } from '../../context';
+import { retryingUpsert } from '../../infra/db';
 import { AppError } from '../../http/errors';
 import type { Platform } from '../../../../shared/api/common';
 import type { SubscribeResult } from '../../../../shared/api/subscriptions';
@@ -23,11 +24,13 @@ export async function recordResults(
   const grants: Record<string, number> = {};
   for (const [templateId, result] of Object.entries(results)) {
     const inc = result === 'accept' ? 1 : 0;
-    const doc = await deps.models.Grant.findOneAndUpdate(
-      { userId: user.id, platform, templateId },
-      { $inc: { count: inc }, $setOnInsert: { userId: user.id, platform, templateId } },
-      { upsert: true, returnDocument: 'after' },
-    ).lean();
+    const doc = await retryingUpsert(() =>
+      deps.models.Grant.findOneAndUpdate(
+        { userId: user.id, platform, templateId },
+        { $inc: { count: inc }, $setOnInsert: { userId: user.id, platform, templateId } },
+        { upsert: true, returnDocument: 'after' },
+      ).lean(),
+    );
     grants[templateId] = doc?.count ?? 0;
   }
   return { grants };

