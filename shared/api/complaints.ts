@@ -2,6 +2,7 @@ import { z } from './zod-zh';
 import { COMPLAINT_STATUSES, CASE_TYPES } from '../complaint/status';
 import { isoDate } from './common';
 import { isValidCreditCode } from '../complaint/credit-code';
+import { normalizeCaseNumber } from '../complaint/case-number';
 import { CATEGORY_TREE, PROBLEM_TYPE_TREE, leafCodes } from '../complaint/categories';
 import {
   BUSINESS_KINDS,
@@ -132,7 +133,8 @@ export const idempotencyKey = z
   .string()
   .regex(/^[A-Za-z0-9_-]{8,64}$/, '请求标识格式不正确');
 
-export const caseNumberParam = z.object({ number: z.string().max(32) });
+/** A case number as typed (spaces, lower case) becomes the stored form before any check or lookup. */
+export const caseNumberParam = z.object({ number: z.string().max(32).transform(normalizeCaseNumber) });
 
 export const withdrawBody = z.strictObject({ reason: z.string().trim().max(200).optional() });
 

@@ -20,8 +20,21 @@ export function formatCaseNumber(type: CaseType, date: string, sequence: number)
   return PREFIX[type] + body + mod112Check(body);
 }
 
-export function isValidCaseNumber(value: string): boolean {
-  const m = PATTERN.exec(value);
+/** What people type: surrounding spaces and lower-case letters are accepted and normalised. */
+export function normalizeCaseNumber(value: string): string {
+  return value.trim().toUpperCase();
+}
+
+/** A real calendar date, YYYYMMDD. */
+function isRealDate(yyyymmdd: string): boolean {
+  const [y, m, d] = [Number(yyyymmdd.slice(0, 4)), Number(yyyymmdd.slice(4, 6)), Number(yyyymmdd.slice(6, 8))];
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
+
+/** A well-formed number (normalised first) whose date exists and whose check character is right. */
+export function isValidCaseNumber(input: string): boolean {
+  const m = PATTERN.exec(normalizeCaseNumber(input));
   if (!m) return false;
-  return mod112Check(m[2] + m[3]) === m[4];
+  return isRealDate(m[2]) && mod112Check(m[2] + m[3]) === m[4];
 }

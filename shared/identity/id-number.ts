@@ -23,8 +23,15 @@ export const ID_NUMBER_MESSAGES = {
   checkChar: '身份证号校验位不正确，请核对后重新输入',
 } as const;
 
-/** The first problem of an already normalised number, as a message for the person, or null when valid. */
-export function idNumberProblem(value: string, today: Date = new Date()): string | null {
+/** Resident ID numbers are issued to people born from 1900 on. */
+export const EARLIEST_BIRTH_YEAR = 1900;
+
+/**
+ * The first problem of a number, as a message for the person, or null when valid. The number is
+ * normalised first (normalizeIdNumber), here as in the API, so both ends judge the same string.
+ */
+export function idNumberProblem(input: string, today: Date = new Date()): string | null {
+  const value = normalizeIdNumber(input);
   if (value === '') return ID_NUMBER_MESSAGES.empty;
   if (!/^\d{17}[\dX]$/.test(value)) return ID_NUMBER_MESSAGES.format;
   if (!isKnownRegionPrefix(value)) return ID_NUMBER_MESSAGES.region;
@@ -33,12 +40,12 @@ export function idNumberProblem(value: string, today: Date = new Date()): string
   const day = Number(value.slice(12, 14));
   const birth = new Date(Date.UTC(year, month - 1, day));
   const real = birth.getUTCFullYear() === year && birth.getUTCMonth() === month - 1 && birth.getUTCDate() === day;
-  if (!real || birth.getTime() > today.getTime()) return ID_NUMBER_MESSAGES.birthDate;
+  if (!real || year < EARLIEST_BIRTH_YEAR || birth.getTime() > today.getTime()) return ID_NUMBER_MESSAGES.birthDate;
   if (idNumberCheckChar(value.slice(0, 17)) !== value[17]) return ID_NUMBER_MESSAGES.checkChar;
   return null;
 }
 
-/** True for an 18-character number (upper-case X) with a known region, a real past birth date and a correct check character. */
+/** True for an 18-character number (x in either case) with a known region, a real birth date from 1900 to today and a correct check character. */
 export function isValidIdNumber(value: string, today: Date = new Date()): boolean {
   return idNumberProblem(value, today) === null;
 }

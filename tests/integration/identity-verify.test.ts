@@ -17,7 +17,7 @@ afterAll(() => h.close());
 afterEach(() => control(h.sandbox.urls.identity, '/faults', { result: null }));
 
 const ZHANG = { name: '张三', idNumber: '11010519491231002X' };
-const LI = { name: '李四', idNumber: '440524188001010014' };
+const LI = { name: '李四', idNumber: '440524198001010013' };
 const WANG = { name: '王五', idNumber: '110101199003071233' };
 const ZHAO = { name: '赵六', idNumber: '310104198507152346' };
 const SUN = { name: '孙七', idNumber: '440304200002294568' };

@@ -46,7 +46,7 @@ describe('each provider result maps to a verification result', () => {
   });
 
   test('"-1": the number exists under another name, billed', async () => {
-    await expect(client.verifyTwoElements({ name: '张三', idNumber: '440524188001010014' })).resolves.toEqual({ result: 'mismatch', billed: true });
+    await expect(client.verifyTwoElements({ name: '张三', idNumber: '440524198001010013' })).resolves.toEqual({ result: 'mismatch', billed: true });
   });
 
   test('"-2": a number with a wrong check character is invalid_id, not billed', async () => {
@@ -119,7 +119,7 @@ test('an unknown secret id is refused with AuthFailure.SecretIdNotFound', async 
 });
 
 test('a body changed after signing is refused with AuthFailure.SignatureFailure', async () => {
-  const answer = await signedPost({ payload, sentPayload: JSON.stringify({ IdCard: '440524188001010014', Name: '张三' }) });
+  const answer = await signedPost({ payload, sentPayload: JSON.stringify({ IdCard: '440524198001010013', Name: '张三' }) });
 
   expect(answer.Response.Error).toEqual({ Code: 'AuthFailure.SignatureFailure', Message: expect.any(String) });
 });

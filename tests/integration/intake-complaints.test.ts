@@ -401,6 +401,18 @@ describe('withdraw', () => {
     expect(res.status).toBe(400);
     expect(res.body.error.code).toBe('CASE_NUMBER_INVALID');
   });
+
+  it('a number typed in lower case finds the case; one with an impossible date is refused before any lookup', async () => {
+    const filed = await file(base());
+    const n: string = filed.body.number;
+    const typed = await h.http('GET', `/api/v1/complaints/${encodeURIComponent(` ${n.toLowerCase()} `)}`, { token });
+    expect(typed.status).toBe(200);
+    expect(typed.body.number).toBe(n);
+    for (const path of ['/api/v1/complaints/TS202602300000013', '/api/v1/complaints/TS202602300000013/progress']) {
+      const res = await h.http('GET', path, { token });
+      expect({ path, status: res.status, code: res.body.error.code }).toEqual({ path, status: 400, code: 'CASE_NUMBER_INVALID' });
+    }
+  });
 });
 
 describe('respondent suggestions', () => {

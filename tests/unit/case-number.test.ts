@@ -1,4 +1,4 @@
-import { formatCaseNumber, isValidCaseNumber, mod112Check } from '../../shared/complaint/case-number';
+import { formatCaseNumber, isValidCaseNumber, mod112Check, normalizeCaseNumber } from '../../shared/complaint/case-number';
 
 describe('case numbers', () => {
   it('uses the ID-number check scheme (ISO 7064 MOD 11-2)', () => {
@@ -27,6 +27,21 @@ describe('case numbers', () => {
     const swapped = n.slice(0, 10) + n[11] + n[10] + n.slice(12);
     expect(swapped).not.toBe(n);
     expect(isValidCaseNumber(swapped)).toBe(false);
+  });
+
+  it('refuses a date that does not exist, even with a right check character (TS202602300000013)', () => {
+    const feb30 = `TS20260230000001${mod112Check('20260230000001')}`;
+    expect(feb30).toBe('TS202602300000013');
+    expect(isValidCaseNumber(feb30)).toBe(false);
+    expect(isValidCaseNumber(`JB20251301000001${mod112Check('20251301000001')}`)).toBe(false);
+    expect(isValidCaseNumber(`TS20260229000001${mod112Check('20260229000001')}`)).toBe(false);
+    expect(isValidCaseNumber(`TS20280229000001${mod112Check('20280229000001')}`)).toBe(true);
+  });
+
+  it('accepts a number as people type it: lower case, spaces around', () => {
+    const n = formatCaseNumber('report', '2026-11-22', 7);
+    expect(normalizeCaseNumber(` ${n.toLowerCase()} `)).toBe(n);
+    expect(isValidCaseNumber(` ${n.toLowerCase()} `)).toBe(true);
   });
 
   it('refuses other shapes', () => {

@@ -27,7 +27,7 @@ export interface IdentityStandinOptions {
 /** Fictitious people with valid numbers (the first two are the standard's own examples). */
 export const DEFAULT_PEOPLE: readonly Person[] = [
   { name: '张三', idNumber: '11010519491231002X' },
-  { name: '李四', idNumber: '440524188001010014' },
+  { name: '李四', idNumber: '440524198001010013' },
   { name: '王五', idNumber: '110101199003071233' },
   { name: '赵六', idNumber: '310104198507152346' },
   { name: '孙七', idNumber: '440304200002294568' },

@@ -5,10 +5,11 @@ import type { Deps } from '../../context';
 import { requireConsumer } from '../../http/consumer-auth';
 import { feedbackBody, progressView } from '../../../../shared/api/admin';
 import * as feedback from './feedback.service';
+import { caseNumberParam } from '../../../../shared/api/complaints';
 
 export function feedbackRoutes(api: Api, deps: Deps): void {
   const auth = [requireConsumer(deps)];
-  const params = z.object({ number: z.string().max(32) });
+  const params = caseNumberParam;
   api.route(
     {
       method: 'get',

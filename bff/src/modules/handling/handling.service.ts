@@ -23,7 +23,7 @@ import {
   type RuleSet,
 } from '../../../../shared/complaint/deadlines';
 import { normaliseName, queryTerms } from '../../../../shared/complaint/search-terms';
-import { isValidCaseNumber } from '../../../../shared/complaint/case-number';
+import { isValidCaseNumber, normalizeCaseNumber } from '../../../../shared/complaint/case-number';
 import { addWorkingDays, beijingDate, workingDaysBetween } from '../../../../shared/calendar/working-days';
 import { piiFields, type CaseFilters, type CaseListQuery, type PiiField, type TransitionInput } from '../../../../shared/api/admin';
 import { recordCaseChange } from '../insight/counters';
@@ -102,7 +102,7 @@ export async function caseFilter(deps: Deps, staff: StaffSession, query: CaseFil
     // the order of the characters confirmed on the normalised name.
     and.push(
       isValidCaseNumber(q)
-        ? { number: q }
+        ? { number: normalizeCaseNumber(q) }
         : {
             'respondent.terms': mongoose.trusted({ $all: queryTerms(q) }),
             'respondent.nameKey': mongoose.trusted({ $regex: escapeRegex(normaliseName(q)) }),

@@ -15,10 +15,11 @@ import {
 } from '../../../../shared/api/admin';
 import * as staffService from './staff.service';
 import * as handling from '../handling/handling.service';
+import { caseNumberParam } from '../../../../shared/api/complaints';
 
 export function adminRoutes(api: Api, deps: Deps): void {
   const staff = [requireStaff(deps)];
-  const numberParam = z.object({ number: z.string().max(32) });
+  const numberParam = caseNumberParam;
 
   api.route(
     { method: 'post', path: '/admin/login', errors: [401, 423], tag: 'admin', summary: '工作人员登录', body: adminLoginBody, response: staffSessionReply },
