@@ -1,9 +1,10 @@
-/** The worker process: outbox relay and push delivery. */
+/** The worker process: outbox relay and push delivery, the deadline scanner and the retention job. */
 import { loadConfig } from '../../config/bff';
 import { createLogger } from './logger';
 import { closeDeps, createDeps } from './context';
 import { startPushWorker } from './jobs/push';
 import { startDeadlineScanner } from './jobs/deadlines';
+import { startRetentionJob } from './jobs/retention';
 
 async function main() {
   const config = loadConfig();
@@ -11,6 +12,7 @@ async function main() {
   const deps = await createDeps(config, logger);
   const push = startPushWorker(deps);
   const scanner = startDeadlineScanner(deps);
+  const retention = startRetentionJob(deps);
   logger.info('worker started');
   process.stdout.write('READY worker\n');
 
@@ -21,6 +23,7 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     await push.close();
     await scanner.close();
+    await retention.close();
     await closeDeps(deps);
     clearTimeout(force);
     process.exit(0);
