@@ -5,11 +5,13 @@ import { closeDeps, createDeps } from './context';
 import { startPushWorker } from './jobs/push';
 import { startDeadlineScanner } from './jobs/deadlines';
 import { startRetentionJob } from './jobs/retention';
+import { dropUnprovenLinks } from './modules/identity/linking.service';
 
 async function main() {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, name: 'worker' });
   const deps = await createDeps(config, logger);
+  await dropUnprovenLinks(deps);
   const push = startPushWorker(deps);
   const scanner = startDeadlineScanner(deps);
   const retention = startRetentionJob(deps);

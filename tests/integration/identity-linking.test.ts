@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { ID_CONSENT_VERSION, LINK_CODE_ALPHABET } from '../../shared/api/identity';
 import { linkedUserIds } from '../../bff/src/modules/identity/identity.service';
+import { dropUnprovenLinks } from '../../bff/src/modules/identity/linking.service';
 import { seedBureaus } from '../../bff/src/modules/regions/regions.service';
 import { loginAs, startHarness, type Harness } from '../support/harness';
 import { complaintBody, fictitiousPerson } from '../support/consumers';
@@ -250,5 +251,24 @@ describe('unlinking', () => {
     const res = await h.http('DELETE', '/api/v1/identity/links', { token: wx.accessToken });
     expect(res.status).toBe(409);
     expect(res.body.error).toEqual({ code: 'NOT_LINKED', message: '该账号没有与其他平台的账号关联' });
+  });
+});
+
+describe('links made before linking needed proof', () => {
+  it('are dropped, while links made with a code stay', async () => {
+    const proven = await samePersonOnBoth();
+    await enterCode(proven.ali.accessToken, await issueCode(proven.wx.accessToken));
+    const legacy = await samePersonOnBoth();
+    // What the one-sided confirmation used to write: the link, and no event saying how it was made.
+    await h.deps.models.Identity.updateOne({ 'accounts.userId': legacy.wx.user.id }, { $set: { linkedUserIds: [legacy.wx.user.id, legacy.ali.user.id] } });
+    expect(await numbers(legacy.ali.accessToken)).toEqual([legacy.aliCase, legacy.wxCase].sort());
+
+    const dropped = await dropUnprovenLinks(h.deps);
+    const again = await dropUnprovenLinks(h.deps);
+
+    expect(dropped).toBe(1);
+    expect(again).toBe(0);
+    expect(await numbers(legacy.ali.accessToken)).toEqual([legacy.aliCase]);
+    expect(await numbers(proven.ali.accessToken)).toEqual([proven.aliCase, proven.wxCase].sort());
   });
 });

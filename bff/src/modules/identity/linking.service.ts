@@ -5,6 +5,7 @@
  * other, or the same phone number vouched for by each platform. Either account can undo the link.
  */
 import { randomInt } from 'node:crypto';
+import mongoose from 'mongoose';
 import type { Deps } from '../../context';
 import { AppError } from '../../http/errors';
 import type { Platform } from '../../../../shared/api/common';
@@ -134,4 +135,19 @@ export async function unlinkAccounts(deps: Deps, consumer: ConsumerRef): Promise
     doc.linkedUserIds.includes(consumer.id) ? { linkedUserIds: [], events: withEvent(doc, consumer.platform, 'unlinked') } : null,
   );
   deps.logger.info({ event: 'identity.unlinked', userId: consumer.id }, 'accounts unlinked');
+}
+
+/**
+ * Links made before linking needed proof of both accounts carry no 'linked' event: any of them
+ * may be a takeover, so they are dropped (the person links again with a code or their phone).
+ * Safe to run again; the worker runs it at start. Answers how many identities it separated.
+ */
+export async function dropUnprovenLinks(deps: Deps): Promise<number> {
+  const res = await deps.models.Identity.updateMany(
+    // Any account id sorts after '': the linkedUserIds index yields only the linked identities.
+    { linkedUserIds: mongoose.trusted({ $gt: '' }), 'events.action': mongoose.trusted({ $ne: 'linked' }) },
+    { $set: { linkedUserIds: [] }, $inc: { version: 1 } },
+  );
+  if (res.modifiedCount) deps.logger.warn({ event: 'identity.unproven_links_dropped', identities: res.modifiedCount }, 'links made without proof dropped');
+  return res.modifiedCount;
 }
