@@ -206,6 +206,9 @@ describe('retention of closed cases', () => {
     const recent = await fileCase(s.accessToken);
     await withdraw(s.accessToken, recent);
     const open = await fileCase(s.accessToken);
+    // A message sent about the case names its recipient by their platform id.
+    const delivery = { key: `${expired}-v1-withdrawn`, event: 'withdrawn', platform: 'wechat', templateId: 'tpl', touser: 'wx-openid-of-the-complainant', userId: s.user.id, page: 'pages/case/index', data: {}, status: 'sent', createdAt: new Date() };
+    await db().collection('cases').updateOne({ number: expired }, { $set: { [`deliveries.${delivery.key}`]: delivery } });
     await age(expired, RETENTION_CLOSED_CASE_DAYS + 1);
     await age(recent, RETENTION_CLOSED_CASE_DAYS - 1);
     await age(open, RETENTION_CLOSED_CASE_DAYS + 100);
@@ -217,6 +220,8 @@ describe('retention of closed cases', () => {
 
     expect(first).toEqual({ erased: 1, evidence: 1, skipped: 0 });
     expectErased(await rawCase(expired));
+    expect((await rawCase(expired))!.deliveries[delivery.key]).toMatchObject({ status: 'sent', touser: 'erased' });
+    expect(JSON.stringify(await rawCase(expired))).not.toContain(delivery.touser);
     expect(await gridFiles(blob)).toBe(0);
     expect(await gridChunks(blob)).toBe(0);
     const record = await db().collection('evidences').findOne({ _id: new mongoose.Types.ObjectId(fileId) });
