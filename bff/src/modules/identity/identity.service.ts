@@ -18,7 +18,7 @@ export interface ConsumerRef {
   platform: Platform;
 }
 
-export const PLATFORM_NAMES: Record<Platform, string> = { wechat: '微信', alipay: '支付宝' };
+const PLATFORM_NAMES: Record<Platform, string> = { wechat: '微信', alipay: '支付宝' };
 
 /** Provider answers that hold for the same pair tomorrow too, so a retry may reuse them. */
 const DEFINITE: ReadonlySet<VerificationResult> = new Set(['match', 'mismatch', 'no_record', 'invalid_id', 'invalid_name']);
@@ -65,7 +65,7 @@ export function withEvent(doc: IdentityDoc, platform: Platform, action: AccountE
   return [...doc.events, { at: new Date(), platform, action, ...(method ? { method } : {}) }].slice(-ACCOUNT_EVENTS_KEPT);
 }
 
-export async function userOf(deps: Deps, userId: string) {
+async function userOf(deps: Deps, userId: string) {
   const user = await deps.models.User.findById(userId).lean();
   if (!user) throw new AppError(401, 'AUTH_REQUIRED', '请先登录');
   return user;
