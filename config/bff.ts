@@ -4,6 +4,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { RETENTION_CLOSED_CASE_DAYS } from '../shared/privacy/retention';
 
 const bool = z
   .enum(['true', 'false', '1', '0', ''])
@@ -55,6 +56,16 @@ const schema = z
     PUSH_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
     // How often the deadline marks are brought up to date: once per period across all workers.
     DEADLINE_SCAN_MS: z.coerce.number().int().min(200).max(86_400_000).default(10 * 60_000),
+    // Days a closed case keeps its personal data and evidence (shared/privacy/retention.ts says why
+    // three years; the privacy policy page quotes the same constant).
+    RETENTION_CLOSED_CASE_DAYS: z.coerce.number().int().min(1).max(36_500).default(RETENTION_CLOSED_CASE_DAYS),
+    // How often the retention job looks for closed cases past their period: once per period across all workers.
+    RETENTION_SCAN_MS: z.coerce.number().int().min(200).max(7 * 86_400_000).default(86_400_000),
+    // Cases erased per read: bounds the memory and the length of one database round.
+    RETENTION_BATCH: z.coerce.number().int().min(1).max(10_000).default(200),
+    // Wrong link codes one account may enter before it waits (LINK_CODE_WINDOW_S); bounds guessing.
+    LINK_CODE_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(5),
+    LINK_CODE_WINDOW_S: z.coerce.number().int().min(10).max(86_400).default(15 * 60),
     PLATFORM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
     STATIC_ADMIN_DIR: z.string().optional(),
     STATIC_H5_DIR: z.string().optional(),
@@ -163,6 +174,12 @@ function build(env: z.infer<typeof schema>) {
       lockMs: env.PUSH_LOCK_MS,
       deadlineScanMs: env.DEADLINE_SCAN_MS,
     },
+    retention: {
+      closedCaseDays: env.RETENTION_CLOSED_CASE_DAYS,
+      scanMs: env.RETENTION_SCAN_MS,
+      batch: env.RETENTION_BATCH,
+    },
+    linkCode: { attempts: env.LINK_CODE_ATTEMPTS, windowS: env.LINK_CODE_WINDOW_S },
     platformTimeoutMs: env.PLATFORM_TIMEOUT_MS,
     staticDirs: { admin: env.STATIC_ADMIN_DIR, h5: env.STATIC_H5_DIR },
     demoStaffPassword: env.DEMO_STAFF_PASSWORD,

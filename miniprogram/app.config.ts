@@ -7,6 +7,7 @@ export default defineAppConfig({
     'pages/case/index',
     'pages/verify/index',
     'pages/me/index',
+    'pages/privacy/index',
   ],
   window: {
     // Also makes the H5 preview draw a title bar like the mini programs do.

@@ -16,6 +16,7 @@ import { deliveryRoutes } from './modules/notify/deliveries.routes';
 import { catalogRoutes } from './modules/catalog/catalog.routes';
 import { sandboxRoutes } from './modules/sandbox/sandbox.routes';
 import { identityRoutes } from './modules/identity/identity.routes';
+import { privacyRoutes } from './modules/privacy/privacy.routes';
 import { regionRoutes } from './modules/regions/regions.routes';
 import { evidenceRoutes } from './modules/evidence/evidence.routes';
 import { draftRoutes } from './modules/drafts/drafts.routes';
@@ -38,6 +39,7 @@ export function createApi(deps: Deps): Api {
   draftRoutes(api, deps);
   adminRoutes(api, deps);
   identityRoutes(api, deps);
+  privacyRoutes(api, deps);
   staffRoutes(api, deps);
   insightRoutes(api, deps);
   auditRoutes(api, deps);

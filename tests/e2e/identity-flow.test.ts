@@ -1,6 +1,7 @@
 /**
  * Real-name verification in the H5 build: inline errors before anything is sent, a mismatch answered
- * by the provider, then a pass showing only masked values, and the 我的 page with identity and phone.
+ * by the provider, then a pass showing only masked values, the 我的 page with identity and phone,
+ * and linking the person's Alipay account with a code shown in their WeChat account.
  */
 import type { Browser, Page } from 'playwright-core';
 import { idNumberCheckChar } from '../../shared/identity/id-number';
@@ -84,7 +85,7 @@ test('a consumer verifies their identity in the H5 build and sees only masked va
   await page.context().close();
 });
 
-test('the same person verified on Alipay confirms the link and both platforms show as linked', async () => {
+test('the same person verified on Alipay links the accounts with a code shown in the WeChat account', async () => {
   const page = await consumerPage('alipay');
   await page.goto(`${BASE_URL}/h5/#/pages/verify/index`);
   await page.locator('.field-name input').fill(person.name);
@@ -92,16 +93,27 @@ test('the same person verified on Alipay confirms the link and both platforms sh
   await page.locator('.consent-check').click();
   await page.locator('.btn-verify').click();
 
+  // Knowing the name and ID number links nothing: the page sends the person to 我的 for a code.
   await page.locator('.verify-link').waitFor({ timeout: 15_000 });
   expect(await page.locator('.verify-link-text').innerText()).toContain('微信');
+  expect(await page.locator('.verify-link-text').innerText()).toContain('关联码');
   await page.screenshot({ path: shot('h5-verify-linkable'), fullPage: true });
-  await page.locator('.btn-link').click();
-  await page.locator('.verify-linked').waitFor({ timeout: 15_000 });
 
-  await page.goto(`${BASE_URL}/h5/#/pages/me/index`);
-  await page.locator('.me-platforms').waitFor({ timeout: 15_000 });
+  const wechat = await consumerPage('wechat');
+  await wechat.goto(`${BASE_URL}/h5/#/pages/me/index`);
+  await wechat.locator('.btn-issue-code').click();
+  await wechat.locator('.me-code-value').waitFor({ timeout: 15_000 });
+  const code = await wechat.locator('.me-code-value').innerText();
+  await wechat.screenshot({ path: shot('h5-me-link-code'), fullPage: true });
+
+  await page.locator('.btn-go-link').click();
+  await page.locator('.input-link-code input').fill(code);
+  await page.locator('.btn-link').click();
+  await page.locator('.me-platforms', { hasText: '微信' }).waitFor({ timeout: 15_000 });
   expect((await page.locator('.me-platforms').innerText()).split('、').sort()).toEqual(['微信', '支付宝'].sort());
+  expect(await page.locator('.me-event').first().innerText()).toContain('关联了账号（关联码）');
   await page.screenshot({ path: shot('h5-me-linked'), fullPage: true });
+  await wechat.context().close();
 
   // Signing out everywhere revokes the stored tokens; the page signs in silently again.
   const before = await page.evaluate(() => JSON.parse(window.localStorage.getItem('session') ?? '{}') as { data?: { refreshToken: string } });

@@ -59,6 +59,7 @@ describe('a matching name and ID number', () => {
       linkedPlatforms: ['wechat'],
       linkable: null,
       idConsent: { at: expect.any(String), version: ID_CONSENT_VERSION },
+      accountEvents: [{ at: expect.any(String), platform: 'wechat', action: 'verified' }],
     });
   });
 
@@ -261,20 +262,26 @@ describe('one person on WeChat and Alipay', () => {
   const file = (token: string) => h.http('POST', '/api/v1/complaints', { token, body: complaint, headers: { 'Idempotency-Key': randomUUID() } });
   const numbers = async (token: string) => ((await h.http('GET', '/api/v1/complaints', { token })).body.items as { number: string }[]).map((i) => i.number);
 
-  it('after both verified the same identity and the second confirmed, both see the same cases', async () => {
+  /** Proof of both accounts: a code shown in one, entered in the other (identity-linking.test.ts covers the refusals). */
+  const linkWithCode = async (from: string, to: string) => {
+    const code = (await h.http('POST', '/api/v1/identity/link-code', { token: from })).body.code as string;
+    return h.http('POST', '/api/v1/identity/links', { token: to, body: { method: 'code', code } });
+  };
+
+  it('after both verified the same identity and linked with a code, both see the same cases', async () => {
     const wx = await newUser('wechat');
     const ali = await newUser('alipay');
     expect((await verify(wx.accessToken, WANG)).body.linkable).toBeUndefined();
     const wxCase = (await file(wx.accessToken)).body.number as string;
 
     const second = await verify(ali.accessToken, WANG);
-    expect(second.body.linkable).toEqual({ platform: 'wechat' });
+    expect(second.body.linkable).toEqual({ platform: 'wechat', byPhone: false });
     const aliCase = (await file(ali.accessToken)).body.number as string;
-    // Before confirmation each account sees its own cases only.
+    // Before linking each account sees its own cases only.
     expect(await numbers(ali.accessToken)).toEqual([aliCase]);
     expect((await h.http('GET', `/api/v1/complaints/${wxCase}`, { token: ali.accessToken })).status).toBe(404);
 
-    const linked = await h.http('POST', '/api/v1/identity/link', { token: ali.accessToken, body: { confirm: true } });
+    const linked = await linkWithCode(wx.accessToken, ali.accessToken);
 
     expect(linked.status).toBe(200);
     expect(linked.body.linked.sort()).toEqual(['alipay', 'wechat']);
@@ -298,7 +305,7 @@ describe('one person on WeChat and Alipay', () => {
     expect((await h.http('POST', '/api/v1/drafts/complaint', { token: wx.accessToken, body: { data } })).status).toBe(200);
     expect((await h.http('GET', '/api/v1/drafts/complaint', { token: ali.accessToken })).status).toBe(404);
 
-    await h.http('POST', '/api/v1/identity/link', { token: ali.accessToken, body: { confirm: true } });
+    expect((await linkWithCode(wx.accessToken, ali.accessToken)).status).toBe(200);
 
     const resumed = await h.http('GET', '/api/v1/drafts/complaint', { token: ali.accessToken });
     expect(resumed.status).toBe(200);
@@ -311,9 +318,9 @@ describe('one person on WeChat and Alipay', () => {
     await force('0', 1);
     await verify(alone.accessToken, { name: '钱一', idNumber: unknownId(500) });
 
-    const a = await h.http('POST', '/api/v1/identity/link', { token: unverified.accessToken, body: { confirm: true } });
-    const b = await h.http('POST', '/api/v1/identity/link', { token: alone.accessToken, body: { confirm: true } });
-    const c = await h.http('POST', '/api/v1/identity/link', { token: alone.accessToken, body: { confirm: false } });
+    const a = await h.http('POST', '/api/v1/identity/link-code', { token: unverified.accessToken });
+    const b = await h.http('POST', '/api/v1/identity/links', { token: alone.accessToken, body: { method: 'phone' } });
+    const c = await h.http('POST', '/api/v1/identity/links', { token: alone.accessToken, body: { method: 'confirm' } });
 
     expect(a.body.error.code).toBe('IDENTITY_REQUIRED');
     expect(b.body.error.code).toBe('NOTHING_TO_LINK');

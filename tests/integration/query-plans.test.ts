@@ -10,6 +10,7 @@ import { spawnSync } from 'node:child_process';
 import mongoose from 'mongoose';
 import { seed } from '../../bff/src/seed';
 import { scanOnce } from '../../bff/src/jobs/deadlines';
+import { eraseExpired } from '../../bff/src/jobs/retention';
 import { createQueue, relayOnce } from '../../bff/src/jobs/push';
 import { deliver } from '../../bff/src/modules/notify/delivery';
 import { formatCaseNumber } from '../../shared/complaint/case-number';
@@ -168,6 +169,13 @@ async function driveTheProduct() {
   const doc = await h.deps.models.Case.findOne({ number: filed.number }, { deliveries: 1 }).lean();
   for (const key of Object.keys((doc?.deliveries ?? {}) as object)) await deliver(h.deps, String(doc!._id), key, false);
   await scanOnce(h.deps);
+  await eraseExpired(h.deps);
+
+  // Another consumer: a link code, consent withdrawn, the account cancelled.
+  const leaving = (await verifiedConsumer(h, 'alipay', '2088000000000999')).accessToken;
+  ok(await h.http('POST', '/api/v1/identity/link-code', { token: leaving }));
+  ok(await h.http('POST', '/api/v1/identity/consent/withdraw', { token: leaving, body: { confirm: true } }), 204);
+  ok(await h.http('POST', '/api/v1/account/cancel', { token: leaving, body: { confirm: true } }), 204);
 }
 
 test('every query the product makes is answered from an index', async () => {

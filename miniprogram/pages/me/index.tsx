@@ -3,13 +3,13 @@ import Taro, { useDidShow } from '@tarojs/taro';
 import { Button as TaroButton, Text, View } from '@tarojs/components';
 import { Button } from '@nutui/nutui-react-taro';
 import { messageOf } from '../../services/api';
-import { linkAccounts, loadProfile, logoutEverywhere, savePhone, type ProfileView } from '../../services/identity';
+import { loadProfile, logoutEverywhere, savePhone, type ProfileView } from '../../services/identity';
 import { phoneButtonProps } from '../../platform/phone';
 import { formatDate } from '../../utils/date';
 import type { Platform } from '../../platform/types';
+import AccountLink from './AccountLink';
+import PrivacyActions from './PrivacyActions';
 import './index.scss';
-
-const PLATFORM_NAMES: Record<Platform, string> = { wechat: '微信', alipay: '支付宝' };
 
 type State = { state: 'loading' } | { state: 'ready'; platform: Platform; profile: ProfileView } | { state: 'failed'; message: string };
 
@@ -54,12 +54,6 @@ export default function Me() {
     },
     onError: setNotice,
   });
-  const link = () =>
-    linkAccounts().then(
-      () => load(),
-      (err: unknown) => setNotice(messageOf(err)),
-    );
-
   const logoutAll = () =>
     logoutEverywhere().then(
       () => {
@@ -104,25 +98,15 @@ export default function Me() {
         </View>
       </View>
 
-      <View className="card">
-        <Text className="me-section">已关联的平台账号</Text>
-        <Text className="me-platforms">{profile.linkedPlatforms.map((p) => PLATFORM_NAMES[p]).join('、')}</Text>
-        {profile.linkable && (
-          <View className="me-linkable">
-            <Text className="hint">
-              您在{PLATFORM_NAMES[profile.linkable.platform]}也以同一身份完成了实名认证。关联后两个账号可以查看彼此的投诉。
-            </Text>
-            <Button className="btn-link" size="small" type="primary" onClick={link}>
-              确认关联
-            </Button>
-          </View>
-        )}
-        {profile.idConsent && (
-          <Text className="hint me-consent">
-            您于 {formatDate(profile.idConsent.at)} 同意了身份证号处理规则（版本 {profile.idConsent.version}）。
-          </Text>
-        )}
-      </View>
+      <AccountLink profile={profile} onChanged={() => load()} onError={setNotice} />
+
+      {profile.idConsent && (
+        <Text className="hint me-consent">
+          您于 {formatDate(profile.idConsent.at)} 同意了身份证号处理规则（版本 {profile.idConsent.version}）。
+        </Text>
+      )}
+
+      <PrivacyActions profile={profile} onChanged={() => load()} onError={setNotice} />
 
       {notice && <Text className="error-text me-notice">{notice}</Text>}
 

@@ -2,9 +2,9 @@ import { useEffect, useState } from 'react';
 import Taro from '@tarojs/taro';
 import { Text, View } from '@tarojs/components';
 import { Button, Checkbox, Input } from '@nutui/nutui-react-taro';
-import { ID_CONSENT_TEXT, ID_CONSENT_VERSION, VERIFY_PURPOSE, verifyBody, type VerifyReply } from '@shared/api/identity';
+import { ID_CONSENT_TEXT, ID_CONSENT_VERSION, LINK_CODE_TTL_MINUTES, VERIFY_PURPOSE, verifyBody, type VerifyReply } from '@shared/api/identity';
 import { ApiError, messageOf } from '../../services/api';
-import { linkAccounts, loadProfile, verifyIdentity } from '../../services/identity';
+import { loadProfile, verifyIdentity } from '../../services/identity';
 import { validate, type FieldErrors } from '../../utils/validate';
 import './index.scss';
 
@@ -25,7 +25,6 @@ export default function Verify() {
   const [formError, setFormError] = useState('');
   const [submitting, setSubmitting] = useState(false);
   const [result, setResult] = useState<VerifyReply | null>(null);
-  const [linkState, setLinkState] = useState<'idle' | 'linking' | 'linked'>('idle');
 
   // Someone already verified sees the result rather than an empty form.
   useEffect(() => {
@@ -86,18 +85,6 @@ export default function Verify() {
     }
   };
 
-  const link = async () => {
-    setLinkState('linking');
-    setFormError('');
-    try {
-      await linkAccounts();
-      setLinkState('linked');
-    } catch (err) {
-      setLinkState('idle');
-      setFormError(messageOf(err));
-    }
-  };
-
   if (result) {
     return (
       <View className="verify">
@@ -113,17 +100,17 @@ export default function Verify() {
           </View>
         </View>
 
-        {result.linkable && linkState !== 'linked' && (
+        {result.linkable && (
           <View className="card verify-link">
             <Text className="verify-link-text">
-              您已用同一身份在{PLATFORM_NAMES[result.linkable.platform]}完成实名认证。关联后，两个账号可以查看彼此提交的投诉。
+              您已用同一身份在{PLATFORM_NAMES[result.linkable.platform]}完成实名认证。如需两个账号查看彼此提交的投诉，请在“我的”页面关联：
+              在一个账号生成关联码，{LINK_CODE_TTL_MINUTES} 分钟内在另一个账号输入。
             </Text>
-            <Button className="btn-link" type="primary" block loading={linkState === 'linking'} onClick={link}>
-              确认关联{PLATFORM_NAMES[result.linkable.platform]}账号
+            <Button className="btn-go-link" type="primary" block onClick={() => Taro.navigateTo({ url: '/pages/me/index' })}>
+              去关联账号
             </Button>
           </View>
         )}
-        {linkState === 'linked' && <Text className="hint verify-linked">已关联，两个账号现在可以看到相同的投诉。</Text>}
         {formError && <Text className="error-text form-error">{formError}</Text>}
 
         <View className="form-actions">
@@ -164,6 +151,9 @@ export default function Verify() {
       <View className="card consent">
         <Text className="consent-title">身份证号处理规则（单独同意）</Text>
         <Text className="hint consent-text">{ID_CONSENT_TEXT}</Text>
+        <Text className="link btn-privacy" onClick={() => Taro.navigateTo({ url: '/pages/privacy/index' })}>
+          查看《隐私政策》：保存期限、撤回授权和注销账号
+        </Text>
         <Checkbox className="consent-check" checked={form.consent} onChange={toggleConsent} label="我已阅读并同意" />
         {errors.consent && <Text className="error-text field-error">{errors.consent}</Text>}
       </View>

@@ -181,6 +181,8 @@ const caseSchema = new Schema(
     feedback: { type: feedbackSchema },
     // Entries given up on after every retry, so staff find them without scanning every case.
     outboxDead: { type: Number, default: 0 },
+    /** When the personal data of this closed case was erased (retention ended, or the account was cancelled). */
+    erasedAt: { type: Date },
   },
   { timestamps: true, strict: 'throw' },
 );
@@ -205,6 +207,9 @@ caseSchema.index({ bureauCode: 1, deadlineState: 1 }, { name: 'due_soon_by_burea
 caseSchema.index({ 'respondent.name': 1 });
 caseSchema.index({ 'respondent.terms': 1 });
 caseSchema.index({ 'evidence.fileId': 1 });
+// The retention job: closed cases not yet erased, by their last change (an erased case leaves the
+// range it reads, so each run reads only what is due).
+caseSchema.index({ status: 1, erasedAt: 1, updatedAt: 1 });
 // The push relay takes cases with entries due; staff list the dead letters.
 caseSchema.index({ outboxPending: 1 }, { name: 'outbox_due', partialFilterExpression: { outboxPending: { $gt: 0 } } });
 caseSchema.index({ outboxDead: 1 }, { name: 'outbox_dead', partialFilterExpression: { outboxDead: { $gt: 0 } } });

@@ -1,6 +1,7 @@
 /** One draft per user and form kind, saved as the user types and resumed on any device. */
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
 import { DRAFT_KINDS } from '../../../../shared/api/drafts';
+import { DRAFT_KEEP_DAYS } from '../../../../shared/privacy/retention';
 
 const draftSchema = new Schema(
   {
@@ -16,8 +17,8 @@ const draftSchema = new Schema(
   { timestamps: true, strict: 'throw', minimize: false },
 );
 draftSchema.index({ userId: 1, kind: 1 }, { unique: true });
-/** A draft nobody touched for this long is deleted by the database (a TTL index on the last save). */
-export const DRAFT_KEEP_DAYS = 30;
+/** A draft nobody touched for DRAFT_KEEP_DAYS is deleted by the database (a TTL index on the last save). */
+export { DRAFT_KEEP_DAYS };
 draftSchema.index({ updatedAt: 1 }, { expireAfterSeconds: DRAFT_KEEP_DAYS * 86_400 });
 
 export type Draft = InferSchemaType<typeof draftSchema>;

@@ -19,6 +19,11 @@ const evidenceSchema = new Schema(
     receivedAt: { type: Date, required: true },
     prevHash: { type: String, required: true },
     hash: { type: String, required: true },
+    /**
+     * Set when the retention period ended: the bytes are deleted and the record keeps only its
+     * place in the chain (chain, seq, prevHash, hash), so the records after it still verify.
+     */
+    erasedAt: { type: Date },
   },
   { strict: 'throw', versionKey: false },
 );

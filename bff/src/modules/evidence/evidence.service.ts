@@ -94,7 +94,8 @@ export async function verifyChain(deps: Deps, ownerId: string): Promise<ChainRep
   for (const [i, r] of records.entries()) {
     if (r.seq !== i + 1) return { intact: false, records: records.length, brokenAt: { seq: i + 1, reason: 'sequence' } };
     if (r.prevHash !== prev) return { intact: false, records: records.length, brokenAt: { seq: r.seq, reason: 'link' } };
-    if (recordHash(r) !== r.hash) return { intact: false, records: records.length, brokenAt: { seq: r.seq, reason: 'hash' } };
+    // An erased record keeps its link; what its hash covered is gone by design.
+    if (!r.erasedAt && recordHash(r) !== r.hash) return { intact: false, records: records.length, brokenAt: { seq: r.seq, reason: 'hash' } };
     prev = r.hash;
   }
   return { intact: true, records: records.length };
@@ -112,13 +113,47 @@ export async function ownedEvidence(deps: Deps, ownerId: string, ids: string[]) 
   });
 }
 
+const isFileNotFound = (err: unknown) => /FileNotFound|file not found/i.test(String((err as Error)?.message ?? err));
+
+async function deleteBytes(deps: Deps, blobId: string): Promise<void> {
+  // A second run after a partial one finds the bytes already gone.
+  await bucket(deps).delete(new mongoose.Types.ObjectId(blobId)).catch((err: unknown) => {
+    if (!isFileNotFound(err)) throw err;
+  });
+}
+
+/**
+ * Erases evidence files whose retention ended: the bytes are deleted and each record is cut down
+ * to its place in its owner's chain. Safe to run again. Answers how many records it erased.
+ */
+export async function eraseEvidence(deps: Deps, fileIds: string[]): Promise<number> {
+  if (!fileIds.length) return 0;
+  const docs = await deps.models.Evidence.find({ _id: mongoose.trusted({ $in: fileIds }), erasedAt: null }, { blobId: 1 }).lean<EvidenceDoc[]>();
+  for (const doc of docs) {
+    await deleteBytes(deps, doc.blobId);
+    await deps.models.Evidence.updateOne(
+      { _id: doc._id },
+      { $set: { erasedAt: new Date() }, $unset: { ownerId: 1, blobId: 1, contentType: 1, kind: 1, size: 1, sha256: 1, receivedAt: 1 } },
+    );
+  }
+  return docs.length;
+}
+
+/** Deletes every evidence file of an owner, records and bytes (the whole chain goes with the account). */
+export async function deleteOwnerEvidence(deps: Deps, ownerId: string): Promise<number> {
+  const docs = await deps.models.Evidence.find({ chain: `u:${ownerId}` }, { blobId: 1 }).lean<EvidenceDoc[]>();
+  for (const doc of docs) if (doc.blobId) await deleteBytes(deps, doc.blobId);
+  await deps.models.Evidence.deleteMany({ chain: `u:${ownerId}` });
+  return docs.length;
+}
+
 async function loadFile(deps: Deps, doc: EvidenceDoc) {
   const bytes = await readBytes(deps, doc.blobId);
   return { contentType: doc.contentType, bytes, intact: sha256(bytes) === doc.sha256 };
 }
 
 export async function fileForOwner(deps: Deps, ownerId: string, fileId: string) {
-  const doc = await deps.models.Evidence.findOne({ _id: fileId, ownerId }).lean<EvidenceDoc>();
+  const doc = await deps.models.Evidence.findOne({ _id: fileId, ownerId, erasedAt: null }).lean<EvidenceDoc>();
   if (!doc) throw new AppError(404, 'NOT_FOUND', '文件不存在');
   return loadFile(deps, doc);
 }
@@ -126,7 +161,7 @@ export async function fileForOwner(deps: Deps, ownerId: string, fileId: string) 
 /** Staff may fetch a file only through a case in their scope that cites it. */
 export async function fileForStaff(deps: Deps, scope: Record<string, unknown>, fileId: string) {
   const cited = await deps.models.Case.exists({ 'evidence.fileId': fileId, ...scope });
-  const doc = cited && (await deps.models.Evidence.findById(fileId).lean<EvidenceDoc>());
+  const doc = cited && (await deps.models.Evidence.findOne({ _id: fileId, erasedAt: null }).lean<EvidenceDoc>());
   if (!doc) throw new AppError(404, 'NOT_FOUND', '文件不存在或不在您的管辖范围内');
   const file = await loadFile(deps, doc);
   const chain = await verifyChain(deps, doc.ownerId);

@@ -3,6 +3,7 @@
  * sealed (the key id travels inside each sealed value, so keys can rotate); the plaintext is never stored.
  */
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
+import { ACCOUNT_EVENT_ACTIONS } from '../../../../shared/api/identity';
 
 const accountSchema = new Schema(
   {
@@ -18,6 +19,19 @@ const accountSchema = new Schema(
   { _id: false },
 );
 
+/** One change to the person's accounts (no personal data): shown to them on 我的. */
+const eventSchema = new Schema(
+  {
+    at: { type: Date, required: true },
+    platform: { type: String, enum: ['wechat', 'alipay'], required: true },
+    action: { type: String, enum: ACCOUNT_EVENT_ACTIONS, required: true },
+    method: { type: String, enum: ['code', 'phone'] },
+  },
+  { _id: false },
+);
+/** Events kept per person: the newest ones; older ones drop off. */
+export const ACCOUNT_EVENTS_KEPT = 50;
+
 const identitySchema = new Schema(
   {
     idIndex: { type: String, required: true },
@@ -25,8 +39,12 @@ const identitySchema = new Schema(
     idNumber: { type: String, required: true },
     /** At most one account per platform: the same person on WeChat and on Alipay. */
     accounts: { type: [accountSchema], default: [] },
-    /** Accounts the person confirmed as theirs: they all see the same cases. */
+    /**
+     * Accounts proven to be in the same person's hands (a link code from one entered in the other,
+     * or the same platform-vouched phone on both): they all see the same cases. Empty or all linked.
+     */
     linkedUserIds: { type: [String], default: [] },
+    events: { type: [eventSchema], default: [] },
     version: { type: Number, default: 0 },
   },
   { timestamps: true, strict: 'throw' },

@@ -1,16 +1,18 @@
 /**
- * Real-name verification (实名认证), the phone number and linking one person's WeChat and Alipay
- * accounts. Plaintext names, ID numbers and phones exist only in memory here: they are sealed before
- * storage, masked before any answer, and never logged.
+ * Real-name verification (实名认证), the phone number, and the person's view of their accounts
+ * (linking itself is in linking.service.ts). Plaintext names, ID numbers and phones exist only in
+ * memory here: they are sealed before storage, masked before any answer, and never logged.
  */
+import mongoose from 'mongoose';
 import type { Deps } from '../../context';
 import { isDuplicateKey } from '../../infra/db';
 import { AppError } from '../../http/errors';
 import type { Platform } from '../../../../shared/api/common';
-import type { MaskedIdentity, ProfileView, VerifyBody, VerifyReply } from '../../../../shared/api/identity';
+import type { AccountEvent, MaskedIdentity, ProfileView, VerifyBody, VerifyReply } from '../../../../shared/api/identity';
 import { maskIdNumber, maskName, maskPhone } from '../../../../shared/identity/mask';
 import { beijingDate } from '../../../../shared/calendar/working-days';
 import type { VerificationResult } from '../../platforms/identity';
+import { ACCOUNT_EVENTS_KEPT } from './identity.model';
 
 export interface ConsumerRef {
   id: string;
@@ -41,19 +43,27 @@ function refusal(result: VerificationResult): AppError {
   }
 }
 
-type IdentityDoc = {
+type StoredEvent = { at: Date; platform: string; action: AccountEvent['action']; method?: 'code' | 'phone' | null };
+
+export type IdentityDoc = {
   _id: unknown;
   idIndex: string;
   name: string;
   idNumber: string;
   accounts: { userId: string; platform: string; verifiedAt: Date; consent: { at: Date; version: string } }[];
   linkedUserIds: string[];
+  events: StoredEvent[];
   version: number;
 };
 
 /** Lean reads skip schema defaults, and an upsert may store no empty arrays: fill them in once, here. */
 function complete(doc: IdentityDoc | null): IdentityDoc | null {
-  return doc && { ...doc, accounts: doc.accounts ?? [], linkedUserIds: doc.linkedUserIds ?? [] };
+  return doc && { ...doc, accounts: doc.accounts ?? [], linkedUserIds: doc.linkedUserIds ?? [], events: doc.events ?? [] };
+}
+
+/** The person's event log with one more entry, bounded to the newest ones. */
+export function withEvent(doc: IdentityDoc, platform: Platform, action: AccountEvent['action'], method?: 'code' | 'phone'): StoredEvent[] {
+  return [...doc.events, { at: new Date(), platform, action, ...(method ? { method } : {}) }].slice(-ACCOUNT_EVENTS_KEPT);
 }
 
 async function userOf(deps: Deps, userId: string) {
@@ -62,7 +72,7 @@ async function userOf(deps: Deps, userId: string) {
   return user;
 }
 
-async function identityOfUser(deps: Deps, userId: string): Promise<IdentityDoc | null> {
+export async function identityOfUser(deps: Deps, userId: string): Promise<IdentityDoc | null> {
   const user = await userOf(deps, userId);
   if (!user.identityId) return null;
   return deps.models.Identity.findById(user.identityId).lean<IdentityDoc>().then(complete);
@@ -77,11 +87,20 @@ function masked(deps: Deps, identity: IdentityDoc, userId: string): MaskedIdenti
   };
 }
 
-/** The other platform's account of the same person, when this account has not been linked to it yet. */
-function linkableOf(identity: IdentityDoc, userId: string): { platform: Platform } | undefined {
+/**
+ * The other platform's account of the same person, when this account has not been linked to it yet,
+ * and whether both carry the same platform-vouched phone number (then that number proves the link).
+ */
+async function linkableOf(deps: Deps, identity: IdentityDoc, userId: string): Promise<{ platform: Platform; byPhone: boolean } | undefined> {
   const other = identity.accounts.find((a) => a.userId !== userId);
   if (!other || identity.linkedUserIds.includes(userId)) return undefined;
-  return { platform: other.platform as Platform };
+  return { platform: other.platform as Platform, byPhone: await samePhone(deps, userId, other.userId) };
+}
+
+/** Both accounts hold a phone number their platform vouched for, and it is the same (blind indexes equal). */
+export async function samePhone(deps: Deps, a: string, b: string): Promise<boolean> {
+  const users = await deps.models.User.find({ _id: mongoose.trusted({ $in: [a, b] }) }, { 'phone.index': 1 }).lean<{ phone?: { index?: string } | null }[]>();
+  return users.length === 2 && Boolean(users[0].phone?.index) && users[0].phone?.index === users[1].phone?.index;
 }
 
 /**
@@ -133,10 +152,10 @@ async function identityFor(deps: Deps, body: VerifyBody, idIndex: string): Promi
 }
 
 /** Applies `change` under the document's version; a concurrent change makes it read and try again. */
-async function updateIdentity(
+export async function updateIdentity(
   deps: Deps,
   start: IdentityDoc,
-  change: (doc: IdentityDoc) => Partial<Pick<IdentityDoc, 'accounts' | 'linkedUserIds'>> | null,
+  change: (doc: IdentityDoc) => Partial<Pick<IdentityDoc, 'accounts' | 'linkedUserIds' | 'events'>> | null,
 ): Promise<IdentityDoc> {
   let doc = start;
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -163,7 +182,7 @@ export async function verify(deps: Deps, consumer: ConsumerRef, body: VerifyBody
     const current = await deps.models.Identity.findById(user.identityId).lean<IdentityDoc>().then(complete);
     // Asking again with the same person answers from what is stored: no provider call.
     if (current && current.idIndex === idIndex && deps.pii.open(current.name) === body.name) {
-      const linkable = linkableOf(current, consumer.id);
+      const linkable = await linkableOf(deps, current, consumer.id);
       return { verified: true, identity: masked(deps, current, consumer.id), ...(linkable ? { linkable } : {}) };
     }
     throw new AppError(409, 'IDENTITY_ALREADY_VERIFIED', '该账号已完成实名认证，不能更换为其他身份');
@@ -183,28 +202,13 @@ export async function verify(deps: Deps, consumer: ConsumerRef, body: VerifyBody
       throw new AppError(409, 'IDENTITY_IN_USE', `该身份已在另一个${PLATFORM_NAMES[consumer.platform]}账号完成实名认证`);
     }
     const account = { userId: consumer.id, platform: consumer.platform, verifiedAt: now, consent: { at: now, version: body.consentVersion } };
-    return { accounts: [...doc.accounts, account] };
+    return { accounts: [...doc.accounts, account], events: withEvent(doc, consumer.platform, 'verified') };
   });
   await deps.models.User.updateOne({ _id: consumer.id }, { $set: { verified: true, identityId: identity._id } });
   deps.logger.info({ event: 'identity.verified', userId: consumer.id }, 'identity verified');
 
-  const linkable = linkableOf(identity, consumer.id);
+  const linkable = await linkableOf(deps, identity, consumer.id);
   return { verified: true, identity: masked(deps, identity, consumer.id), ...(linkable ? { linkable } : {}) };
-}
-
-/** After the person confirmed it: every account of theirs sees the cases of all of them. */
-export async function link(deps: Deps, consumer: ConsumerRef): Promise<{ linked: Platform[] }> {
-  const identity = await identityOfUser(deps, consumer.id);
-  if (!identity) throw new AppError(403, 'IDENTITY_REQUIRED', '请先完成实名认证');
-  if (!linkableOf(identity, consumer.id) && !identity.linkedUserIds.includes(consumer.id)) {
-    throw new AppError(409, 'NOTHING_TO_LINK', '没有可关联的其他平台账号');
-  }
-  const updated = await updateIdentity(deps, identity, (doc) => {
-    const all = doc.accounts.map((a) => a.userId);
-    return all.every((id) => doc.linkedUserIds.includes(id)) ? null : { linkedUserIds: all };
-  });
-  deps.logger.info({ event: 'identity.linked', userId: consumer.id }, 'accounts linked');
-  return { linked: updated.accounts.filter((a) => updated.linkedUserIds.includes(a.userId)).map((a) => a.platform as Platform) };
 }
 
 /** The user and every account the same person linked to it: whose cases this user may see. */
@@ -248,7 +252,33 @@ export async function profile(deps: Deps, userId: string): Promise<ProfileView> 
     identity: identity ? masked(deps, identity, userId) : null,
     phone: user.phone ? maskPhone(deps.pii.open(user.phone.sealed)) : null,
     linkedPlatforms,
-    linkable: (identity && linkableOf(identity, userId)) ?? null,
+    linkable: (identity && (await linkableOf(deps, identity, userId))) ?? null,
     idConsent: account ? { at: account.consent.at.toISOString(), version: account.consent.version } : null,
+    accountEvents: (identity?.events ?? [])
+      .map((e) => ({ at: e.at.toISOString(), platform: e.platform as Platform, action: e.action, ...(e.method ? { method: e.method } : {}) }))
+      .reverse(),
   };
+}
+
+/**
+ * Takes this account out of the verified person (consent withdrawn or account cancelled): its
+ * verification and any link go; the sealed name and ID number go too once no account is left.
+ * Cases already filed keep their own sealed snapshot until the retention job erases it.
+ */
+export async function leaveIdentity(deps: Deps, consumer: ConsumerRef, action: 'consent_withdrawn' | 'cancelled'): Promise<void> {
+  const identity = await identityOfUser(deps, consumer.id);
+  if (identity) {
+    const left = await updateIdentity(deps, identity, (doc) => {
+      if (!doc.accounts.some((a) => a.userId === consumer.id) && !doc.linkedUserIds.includes(consumer.id)) return null;
+      return {
+        accounts: doc.accounts.filter((a) => a.userId !== consumer.id),
+        // A link joins exactly the person's accounts; with one of them gone there is nothing left to join.
+        linkedUserIds: [],
+        events: withEvent(doc, consumer.platform, action),
+      };
+    });
+    // Guarded by the version: an account verifying at this moment keeps the document.
+    if (left.accounts.length === 0) await deps.models.Identity.deleteOne({ _id: left._id, version: left.version });
+  }
+  await deps.models.User.updateOne({ _id: consumer.id }, { $set: { verified: false }, $unset: { identityId: 1 } });
 }
