@@ -102,6 +102,22 @@ async function fillDatabase() {
   await models.Draft.collection.insertMany(
     Array.from({ length: 2000 }, (_, i) => ({ userId: `fill-user-${i}`, kind: 'complaint', sealed: 'x', version: 1, createdAt: new Date(), updatedAt: new Date() })),
   );
+  // Evidence records of many owners (each a chain of two), so a lookup by chain has something to avoid.
+  await models.Evidence.collection.insertMany(
+    Array.from({ length: 3000 }, (_, i) => ({
+      chain: `u:fill-user-${i >> 1}`,
+      seq: (i & 1) + 1,
+      ownerId: `fill-user-${i >> 1}`,
+      blobId: new mongoose.Types.ObjectId().toString(),
+      contentType: 'image/jpeg',
+      kind: 'image',
+      size: 1000,
+      sha256: '0'.repeat(64),
+      receivedAt: new Date(),
+      prevHash: '0'.repeat(64),
+      hash: '0'.repeat(64),
+    })),
+  );
   // Fresh statistics, as after any bulk load (scripts run ANALYZE after seeding the embedded database).
   if (process.env.POSTGRES_URL) {
     const res = spawnSync('psql', [process.env.POSTGRES_URL, '-qc', 'ANALYZE'], { encoding: 'utf8' });
