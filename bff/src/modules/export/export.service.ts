@@ -148,6 +148,8 @@ function csvStream(rows: AsyncGenerator<Cell[]>, done: (err?: Error | null) => v
     bom: true,
     header: true,
     record_delimiter: 'windows',
+    // A lone CR or LF inside a text would otherwise end the record for Excel: such a field is quoted.
+    quoted_match: /[\r\n]/,
     columns: COLUMNS.map((c) => c.header),
     cast: { number: (value, context) => (context.index === amountAt ? yuan(value) : String(value)) },
   });
