@@ -303,7 +303,8 @@ export const progressView = z.object({
   number: z.string(),
   status: z.enum(COMPLAINT_STATUSES),
   statusLabel: z.string(),
-  steps: z.array(z.object({ at: z.string(), label: z.string(), statusLabel: z.string(), note: z.string().optional() })),
+  /** `by`: for a staff step, the bureau and the role (北京市朝阳区市场监督管理局 · 承办人), never the account. */
+  steps: z.array(z.object({ at: z.string(), label: z.string(), statusLabel: z.string(), by: z.string().optional(), note: z.string().optional() })),
   nextDeadline: z.object({ label: z.string(), due: isoDate, daysLeft: z.number().int(), paused: z.boolean() }).nullable(),
   feedback: z.object({ satisfied: z.boolean(), text: z.string().optional(), at: z.string() }).nullable(),
   canGiveFeedback: z.boolean(),

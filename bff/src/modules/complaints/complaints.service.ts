@@ -21,6 +21,7 @@ import type {
 import type { z } from 'zod';
 import type { Case } from './complaint.model';
 import { linkedUserIds, verifiedPerson } from '../identity/identity.service';
+import { actorLabels, publicActor } from './actors';
 import { recommendBureau } from '../regions/regions.service';
 import { ownedEvidence } from '../evidence/evidence.service';
 import { checkContent } from '../content/content.service';
@@ -318,11 +319,24 @@ export async function listMine(deps: Deps, user: ConsumerRef): Promise<Complaint
   return docs.map(toSummary);
 }
 
+/** A case as its consumer sees it: staff steps name the bureau and the role, never the account. */
+async function consumerDetail(deps: Deps, doc: CaseDoc): Promise<ComplaintDetail> {
+  const labelOf = await actorLabels(deps, doc.timeline);
+  const detail = toDetail(doc);
+  return {
+    ...detail,
+    timeline: detail.timeline.map((step, i) => {
+      const label = labelOf(doc.timeline[i]);
+      return { ...step, actor: publicActor(step.actor), ...(label ? { actorLabel: label } : {}) };
+    }),
+  };
+}
+
 export async function getMine(deps: Deps, user: ConsumerRef, number: string): Promise<ComplaintDetail> {
   if (!isValidCaseNumber(number)) throw new AppError(400, 'CASE_NUMBER_INVALID', '投诉编号有误，请核对后再试');
   const doc = await deps.models.Case.findOne({ number, 'owner.userId': mongoose.trusted({ $in: await linkedUserIds(deps, user.id) }) }).lean<CaseDoc>();
   if (!doc) throw new AppError(404, 'NOT_FOUND', '没有找到这件投诉');
-  return withNotifications(toDetail(doc), doc);
+  return withNotifications(await consumerDetail(deps, doc), doc);
 }
 
 /** Withdraws my complaint before it is closed: the workflow's 'withdraw' edge, under a version precondition. */
@@ -345,7 +359,7 @@ export async function withdraw(deps: Deps, user: ConsumerRef, number: string, re
   ).lean<CaseDoc>();
   if (!updated) throw new AppError(409, 'CONFLICT', '案件状态刚刚发生变化，请刷新后再试');
   await recordCaseChange(deps, doc, updated);
-  return toDetail(updated);
+  return consumerDetail(deps, updated);
 }
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
