@@ -364,10 +364,15 @@ export async function withdraw(deps: Deps, user: ConsumerRef, number: string, re
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Respondent names from earlier cases that start with what the consumer typed. */
-export async function suggestRespondents(deps: Deps, q: string) {
+/**
+ * Respondent names from the consumer's own earlier cases (any of their linked accounts) that start
+ * with what they typed. Never from other people's cases: whom someone complained about, in any
+ * bureau, is theirs to know.
+ */
+export async function suggestRespondents(deps: Deps, user: ConsumerRef, q: string) {
+  const owners = mongoose.trusted({ $in: await linkedUserIds(deps, user.id) });
   const rows = await deps.models.Case.aggregate<{ _id: { name: string; creditCode?: string }; cases: number }>([
-    { $match: { 'respondent.name': mongoose.trusted({ $regex: `^${escapeRegex(q)}` }) } },
+    { $match: { 'owner.userId': owners, 'respondent.name': mongoose.trusted({ $regex: `^${escapeRegex(q)}` }) } },
     { $group: { _id: { name: '$respondent.name', creditCode: '$respondent.creditCode' }, cases: { $sum: 1 } } },
     { $sort: { cases: -1 } },
     { $limit: 10 },
