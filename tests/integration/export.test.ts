@@ -262,6 +262,15 @@ describe('personal data in full', () => {
     expect((await authorise(haidian)).status).toBe(201);
   });
 
+  it('checks at most five of many wrong passwords sent at once', async () => {
+    await createStaff(h, { username: 'cy-parallel', role: 'handler', bureauCode: '110105', regionPrefix: '110105' });
+    const client = await signIn(h, 'cy-parallel');
+    const replies = await Promise.all(Array.from({ length: 8 }, () => authorise(client, { password: 'guess-in-parallel' })));
+    const codes = replies.map((r) => r.body.error.code).sort();
+    expect(codes).toEqual([...Array(4).fill('REAUTH_FAILED'), ...Array(4).fill('REAUTH_LOCKED')]);
+    expect(await h.deps.models.AuditEntry.countDocuments({ action: 'export_reauth_failed', username: 'cy-parallel' })).toBe(5);
+  });
+
   it('refuses a selection over the row cap up front, with the count and a request to narrow the filter', async () => {
     const inScope = (await casesWhere({ bureauCode: mongoose.trusted({ $regex: '^11' }) })).length;
     expect(inScope).toBeGreaterThan(FULL_MAX_ROWS);

@@ -80,22 +80,26 @@ function requireMayOpen(staff: StaffSession): void {
 const tooMany = (total: number, limit: number) =>
   new AppError(422, 'EXPORT_TOO_LARGE', `筛选结果共 ${total} 件，超过导出完整信息的上限 ${limit} 件，请缩小筛选范围（如日期、状态）后再导出`, undefined, { total, limit });
 
-/** Checks the password against the staff record; wrong ones are counted and audited, and too many stop confirming for a while. */
+/**
+ * Checks the password against the staff record. Each attempt takes a slot first (one atomic
+ * increment, the window running from the first), so parallel guesses cannot slip past the limit;
+ * a right password clears the count, wrong ones are audited, and past the limit confirming stops
+ * until the window ends.
+ */
 async function confirmPassword(deps: Deps, staff: StaffSession, password: string): Promise<void> {
   const key = reauthKey(deps, staff);
+  const replies = await deps.redis.multi().set(key, '0', { NX: true, EX: REAUTH_WINDOW_S }).incr(key).exec();
+  const attempt = Number(replies[1]);
   const locked = () => new AppError(429, 'REAUTH_LOCKED', `密码连续输错 ${REAUTH_MAX_FAILURES} 次，${REAUTH_WINDOW_S / 60} 分钟内不能导出完整信息`);
-  if (Number((await deps.redis.get(key)) ?? 0) >= REAUTH_MAX_FAILURES) throw locked();
+  if (attempt > REAUTH_MAX_FAILURES) throw locked();
   const record = await deps.models.Staff.findOne({ _id: staff.staffId, active: true }, { passwordHash: 1 }).lean();
   if (record && (await argon2.verify(record.passwordHash, password))) {
     await deps.redis.del(key);
     return;
   }
-  const failures = await deps.redis.incr(key);
-  // The window runs from the first failure; the count is bounded by it.
-  if (failures === 1) await deps.redis.expire(key, REAUTH_WINDOW_S);
-  await audit.record(deps, staff, { action: 'export_reauth_failed', detail: JSON.stringify({ failures }) });
-  if (failures >= REAUTH_MAX_FAILURES) throw locked();
-  throw new AppError(403, 'REAUTH_FAILED', `密码不正确，还可以再试 ${REAUTH_MAX_FAILURES - failures} 次`);
+  await audit.record(deps, staff, { action: 'export_reauth_failed', detail: JSON.stringify({ failures: attempt }) });
+  if (attempt >= REAUTH_MAX_FAILURES) throw locked();
+  throw new AppError(403, 'REAUTH_FAILED', `密码不正确，还可以再试 ${REAUTH_MAX_FAILURES - attempt} 次`);
 }
 
 /**
