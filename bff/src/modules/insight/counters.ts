@@ -286,9 +286,9 @@ export class CounterTally {
     this.cases += 1;
     const s = caseSide(c, region);
     this.days.add(s.day);
-    const key = respondentKey(c.respondent);
+    const respondent = respondentKey(c.respondent);
     const name = nameOf(c);
-    if (prefers(name, this.names.get(key))) this.names.set(key, name);
+    if (prefers(name, this.names.get(respondent))) this.names.set(respondent, name);
     for (const key of s.keys) {
       const id = counterId(key, s.day);
       let counts = this.docs.get(id);
