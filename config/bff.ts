@@ -70,6 +70,8 @@ const schema = z
     STATIC_ADMIN_DIR: z.string().optional(),
     STATIC_H5_DIR: z.string().optional(),
     DEMO_STAFF_PASSWORD: z.string().min(8).optional(),
+    // The most cases one export with complainants' details in full may hold; a larger selection is refused.
+    EXPORT_FULL_MAX_ROWS: z.coerce.number().int().min(1).max(1_000_000).default(5000),
     DEFAULT_BUREAU_CODE: z.string().regex(/^\d{6}$/).default('110105'),
     // Personal-data keys: "kid:base64key,kid2:base64key" (32-byte keys), the id new values use,
     // and the 32-byte blind-index key.
@@ -186,6 +188,7 @@ function build(env: z.infer<typeof schema>) {
     // Until jurisdiction is resolved from the respondent's region, every case goes to this bureau.
     defaultBureauCode: env.DEFAULT_BUREAU_CODE,
     pii: piiKeys(env),
+    export: { fullMaxRows: env.EXPORT_FULL_MAX_ROWS },
   };
 }
 

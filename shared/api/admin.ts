@@ -2,6 +2,7 @@ import { z } from './zod-zh';
 import { COMPLAINT_STATUSES, CASE_TYPES } from '../complaint/status';
 import { complaintDetail, complaintSummary, deadlinesView } from './complaints';
 import { calendarDate, isoDate, singleLine } from './common';
+import { EXPORT_PURPOSES, EXPORT_PURPOSE_TEXT } from '../complaint/export-purposes';
 
 export const staffRoles = ['admin', 'supervisor', 'handler'] as const;
 export const ROLE_LABELS: Record<(typeof staffRoles)[number], string> = {
@@ -57,15 +58,52 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 /** preparing: counting the rows; running: writing them; then how it ended. */
 export const EXPORT_STATES = ['preparing', 'running', 'done', 'aborted', 'failed'] as const;
 
-/** The queue's filters plus the file format; personal=full opens the complainant's name and phone. */
+/**
+ * The queue's filters plus the file format, for an export with the complainants' details masked.
+ * Their details in full are never asked for in a query string: see exportFullBody.
+ */
 export const exportQuery = z.strictObject({
   ...caseFilterFields,
   format: z.enum(EXPORT_FORMATS, '导出格式应为 csv 或 xlsx'),
-  personal: z.enum(['masked', 'full'], '个人信息选项应为 masked 或 full').default('masked'),
+  personal: z.literal('masked', '此处只能导出脱敏信息；导出投诉人完整信息须填写用途并再次输入密码').default('masked'),
   /** Chosen by the page, so it can follow the progress while the browser downloads. */
   exportId: z.uuid('导出标识格式不正确').optional(),
 });
 export type ExportQuery = z.output<typeof exportQuery>;
+
+export const exportPurpose = z.strictObject({
+  category: z.enum(EXPORT_PURPOSES, '请选择导出用途'),
+  text: z
+    .string()
+    .trim()
+    .min(EXPORT_PURPOSE_TEXT.min, `请写明导出用途（至少 ${EXPORT_PURPOSE_TEXT.min} 个字）`)
+    .max(EXPORT_PURPOSE_TEXT.max, `用途说明不超过 ${EXPORT_PURPOSE_TEXT.max} 个字`),
+});
+export type ExportPurpose = z.infer<typeof exportPurpose>;
+
+/**
+ * Asks to export complainants' names and phones in full: the queue's filters, the format, the
+ * purpose and the staff member's password again. Answered with a single-use ticket to download with.
+ */
+export const exportFullBody = z.strictObject({
+  filters: z
+    .strictObject({ ...caseFilterFields, overdue: z.boolean().optional(), dueSoon: z.boolean().optional() })
+    .default({}),
+  format: z.enum(EXPORT_FORMATS, '导出格式应为 csv 或 xlsx'),
+  purpose: exportPurpose,
+  password: z.string().min(1, '请输入您的登录密码').max(256, '密码过长'),
+  exportId: z.uuid('导出标识格式不正确').optional(),
+});
+export type ExportFullBody = z.output<typeof exportFullBody>;
+
+export const exportTicket = z.object({
+  ticket: z.string(),
+  exportId: z.string(),
+  total: z.number().int(),
+  expiresInS: z.number().int(),
+});
+export type ExportTicket = z.infer<typeof exportTicket>;
+export const exportTicketParam = z.object({ ticket: z.string().regex(/^[A-Za-z0-9_-]{43}$/, '导出凭证格式不正确') });
 
 export const exportProgress = z.object({
   exportId: z.string(),
@@ -230,7 +268,13 @@ export const staffUpdateBody = z.strictObject({
 });
 
 export const auditQuery = z.strictObject({
-  action: z.enum(['case_view', 'reveal', 'transition', 'export', 'staff_create', 'staff_update', 'bureau_create', 'bureau_update', 'hotspot_seen']).optional(),
+  action: z
+    .enum([
+      'case_view', 'reveal', 'transition', 'export', 'staff_create', 'staff_update', 'bureau_create', 'bureau_update', 'hotspot_seen',
+      // Reads and resends staff make outside the case page, and refused confirmations of a full export.
+      'evidence_view', 'delivery_resend', 'export_reauth_failed',
+    ])
+    .optional(),
   caseNumber: z.string().max(32).optional(),
   username: z.string().max(64).optional(),
   page: z.coerce.number().int().min(1).max(10_000).default(1),
@@ -260,7 +304,8 @@ export const progressView = z.object({
   number: z.string(),
   status: z.enum(COMPLAINT_STATUSES),
   statusLabel: z.string(),
-  steps: z.array(z.object({ at: z.string(), label: z.string(), statusLabel: z.string(), note: z.string().optional() })),
+  /** `by`: for a staff step, the bureau and the role (北京市朝阳区市场监督管理局 · 承办人), never the account. */
+  steps: z.array(z.object({ at: z.string(), label: z.string(), statusLabel: z.string(), by: z.string().optional(), note: z.string().optional() })),
   nextDeadline: z.object({ label: z.string(), due: isoDate, daysLeft: z.number().int(), paused: z.boolean() }).nullable(),
   feedback: z.object({ satisfied: z.boolean(), text: z.string().optional(), at: z.string() }).nullable(),
   canGiveFeedback: z.boolean(),

@@ -142,7 +142,10 @@ export const deadlinesView = z.object({ acceptBy: isoDate.optional(), mediationB
 
 export const timelineEntry = z.object({
   at: z.string(),
+  /** 'consumer' or 'staff' in a consumer's reply; staff replies name the account ('staff:<username>'). */
   actor: z.string(),
+  /** For staff steps in a consumer's reply: the bureau and the role, e.g. 北京市朝阳区市场监督管理局 · 承办人. */
+  actorLabel: z.string().optional(),
   action: z.string(),
   from: z.string().nullable(),
   to: z.string(),

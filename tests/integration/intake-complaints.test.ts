@@ -423,6 +423,22 @@ describe('respondent suggestions', () => {
     expect(res.body.items).toEqual([{ name: '联想测试百货商店', cases: 1 }]);
   });
 
+  it("never suggests another consumer's respondents, whichever bureau handles them", async () => {
+    const other = (await verifiedConsumer(h, 'wechat', 'wx-suggest-other')).accessToken;
+    await file(withValue(base(), 'respondent.name', '隔离测试甲电器行'));
+    await file(
+      withValue(withValue(withValue(base(), 'respondent.name', '隔离测试乙超市'), 'respondent.regionCode', '310104'), 'respondent.address', '上海市徐汇区漕溪北路1号'),
+      { token: other },
+    );
+    const mine = await h.http('GET', `/api/v1/respondents?q=${encodeURIComponent('隔离测试')}`, { token });
+    expect(mine.body.items).toEqual([{ name: '隔离测试甲电器行', cases: 1 }]);
+    const theirs = await h.http('GET', `/api/v1/respondents?q=${encodeURIComponent('隔离测试')}`, { token: other });
+    expect(theirs.body.items).toEqual([{ name: '隔离测试乙超市', cases: 1 }]);
+    // A consumer with no cases of their own gets no suggestions at all.
+    const newcomer = (await verifiedConsumer(h, 'wechat', 'wx-suggest-new')).accessToken;
+    expect((await h.http('GET', `/api/v1/respondents?q=${encodeURIComponent('隔离测试')}`, { token: newcomer })).body.items).toEqual([]);
+  });
+
   it('treats regex characters as text', async () => {
     for (const q of ['.*', '(', '[a-', '\\']) {
       const res = await h.http('GET', `/api/v1/respondents?q=${encodeURIComponent(q)}`, { token });

@@ -172,6 +172,18 @@ describe('who may fetch a file', () => {
     expect(Buffer.from(await res.arrayBuffer())).toEqual(PNG);
   });
 
+  it('each staff view of a file is audited with the case and the file; a refused one is not', async () => {
+    const views = () => h.deps.models.AuditEntry.find({ action: 'evidence_view' }).sort({ at: 1 }).lean();
+    const before = (await views()).length;
+    const res = await fetch(`${h.url}/api/v1/admin/evidence/${fileId}`, { headers: { cookie: await staffCookie() } });
+    expect(res.status).toBe(200);
+    const loose = (await upload(owner.accessToken, JPEG)).body.fileId;
+    expect((await h.http('GET', `/api/v1/admin/evidence/${loose}`, { headers: { cookie: await staffCookie() } })).status).toBe(404);
+    const after = await views();
+    expect(after).toHaveLength(before + 1);
+    expect(after.at(-1)).toMatchObject({ action: 'evidence_view', caseNumber: number, target: fileId, role: 'handler' });
+  });
+
   it('staff cannot fetch a file no case in their scope cites', async () => {
     const loose = (await upload(owner.accessToken, JPEG)).body.fileId;
     const res = await h.http('GET', `/api/v1/admin/evidence/${loose}`, { headers: { cookie: await staffCookie() } });

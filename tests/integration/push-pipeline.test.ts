@@ -264,6 +264,10 @@ describe('dead letters', () => {
     const again = await h.http('POST', `/api/v1/admin/deliveries/${dead.key}/resend`, { headers: ids() });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('DELIVERY_NOT_DEAD');
+
+    // The resend that went through is in the audit log; the refused ones are not.
+    const audited = await h.deps.models.AuditEntry.find({ action: 'delivery_resend' }).lean();
+    expect(audited.map((a) => [a.caseNumber, a.target, a.staffId])).toEqual([[number, dead.key, expect.any(String)]]);
   });
 
   it.each([

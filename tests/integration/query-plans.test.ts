@@ -174,6 +174,12 @@ async function driveTheProduct() {
   ok(await admin.get('/admin/deliveries'));
   const exported = await handler.get('/admin/export?format=csv&status=submitted');
   ok(exported);
+  // The full-data export: the password checked against the staff record, the rows counted, the file.
+  const granted = ok(
+    await handler.post('/admin/export/full', { format: 'csv', filters: { status: 'submitted' }, purpose: { category: 'mediation', text: '调解中联系投诉人核实情况' }, password: STAFF_PASSWORD }),
+    201,
+  );
+  ok(await handler.get(`/admin/export/full/${granted.ticket}`));
 
   // The jobs: the relay's pass over due outbox entries, the worker's delivery, the deadline scanner.
   const queue = createQueue(h.deps);

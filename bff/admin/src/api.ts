@@ -9,6 +9,7 @@ import type {
   dashboardView,
   deliveryView,
   exportProgress,
+  exportTicket,
   staffAccountView,
   staffCreateBody,
   staffSessionReply,
@@ -50,7 +51,14 @@ export interface RegionOption {
   level: string;
 }
 export type ExportProgress = z.infer<typeof exportProgress>;
+export type ExportTicket = z.infer<typeof exportTicket>;
 export type { ExportFormat };
+export interface FullExportRequest {
+  format: ExportFormat;
+  purpose: { category: string; text: string };
+  password: string;
+  exportId: string;
+}
 type FieldError = NonNullable<ErrorBody['error']['fields']>[number];
 
 
@@ -172,17 +180,31 @@ export const api = {
     return request<CaseList>('GET', `/admin/cases?${params}`);
   },
 
-  /** Where the browser downloads an export of the queue's current filters (a plain GET: no CSRF token needed). */
-  exportUrl(query: CaseQuery, format: ExportFormat, personal: 'masked' | 'full', exportId: string): string {
+  /** Where the browser downloads a masked export of the queue's current filters (a plain GET: no CSRF token needed). */
+  exportUrl(query: CaseQuery, format: ExportFormat, exportId: string): string {
     const params = new URLSearchParams();
     for (const key of FILTER_KEYS) {
       const value = query[key];
       if (value !== undefined && value !== '') params.set(key, String(value));
     }
     params.set('format', format);
-    if (personal === 'full') params.set('personal', 'full');
     params.set('exportId', exportId);
     return `${BASE}/admin/export?${params}`;
+  },
+
+  /** Asks for a full-data export: the purpose and the password go in a POST body, never in a link. */
+  authoriseFullExport(query: CaseQuery, body: FullExportRequest): Promise<ExportTicket> {
+    const filters: Record<string, string | boolean> = {};
+    for (const key of FILTER_KEYS) {
+      const value = query[key];
+      if (value !== undefined && value !== '') filters[key] = value;
+    }
+    return request<ExportTicket>('POST', '/admin/export/full', { ...body, filters });
+  },
+
+  /** Where the browser downloads a full-data export with its single-use ticket. */
+  fullExportUrl(ticket: string): string {
+    return `${BASE}/admin/export/full/${encodeURIComponent(ticket)}`;
   },
 
   exportProgress(exportId: string): Promise<ExportProgress> {

@@ -60,6 +60,9 @@ export const AUDIT_LABELS: Record<string, string> = {
   bureau_create: '新增机构',
   bureau_update: '修改机构',
   hotspot_seen: '标记热点已查看',
+  evidence_view: '查看证据',
+  delivery_resend: '重发订阅消息',
+  export_reauth_failed: '导出验证密码错误',
 };
 
 export const DELIVERY_STATUS: Record<string, { label: string; color: string }> = {

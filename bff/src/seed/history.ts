@@ -22,6 +22,8 @@ export interface BureauRef {
 interface TimelineEntry {
   at: Date;
   actor: string;
+  role?: string;
+  bureauCode?: string;
   action: string;
   from: ComplaintStatus | null;
   to: ComplaintStatus;
@@ -239,6 +241,8 @@ class Walk {
     if (u.$push.pauses) this.pauses.push(u.$push.pauses as Pause);
 
     const username = opts.username ?? (actor === 'consumer' ? undefined : handlerOf(this.rng, this.bureau));
+    // The staff member acts for the bureau holding the case before any move.
+    const staff = actor === 'consumer' ? {} : { role: actor, bureauCode: this.bureau.code };
     if (opts.toBureau) {
       this.transfers.push({
         at,
@@ -252,7 +256,7 @@ class Walk {
       this.bureau = opts.toBureau;
     }
     const note = actor === 'consumer' ? opts.text : timelineNote(t, opts.reason, opts.toBureau?.name, opts.text);
-    this.timeline.push({ at, actor: actor === 'consumer' ? 'consumer' : `staff:${username}`, action, from, to, ...(note ? { note } : {}) });
+    this.timeline.push({ at, actor: actor === 'consumer' ? 'consumer' : `staff:${username}`, ...staff, action, from, to, ...(note ? { note } : {}) });
     this.status = to;
     this.version += 1;
     this.last = at;

@@ -100,6 +100,7 @@ export default function CasePage() {
                   {s.label} · {s.statusLabel}
                 </Text>
                 <Text className="step-time">{formatTime(s.at)}</Text>
+                {s.by && <Text className="step-by">{s.by}</Text>}
                 {s.note && <Text className="step-note">{s.note}</Text>}
                 <NotifyStatus notification={notifications.get(s.at)} />
               </View>

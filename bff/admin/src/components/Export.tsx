@@ -1,12 +1,15 @@
 /**
  * Export of the queue's current filters: the browser downloads the file itself (a plain link to
  * the export URL), while the page follows the server's progress for that export and says how it ended.
+ * With complainants' details in full, a modal first asks for the purpose and the password, which go
+ * to the server in a POST; the link then carries only the single-use ticket it answers with.
  */
 import { useEffect, useRef, useState } from 'react';
 import { App, Button, Checkbox, Progress, Space, Typography } from 'antd';
 import { DownloadOutlined } from '@ant-design/icons';
 import { api, ApiError, type CaseQuery, type ExportFormat, type ExportProgress } from '../api';
 import { useAuth } from '../auth';
+import { FullExportModal, type FullExportFields } from './FullExportModal';
 
 const POLL_MS = 1000;
 /** How long the page waits for the server to take up an export before it gives up on it. */
@@ -43,6 +46,8 @@ export function useExport(query: CaseQuery) {
   const { message } = App.useApp();
   const [job, setJob] = useState<Job>();
   const [full, setFull] = useState(false);
+  /** The format of a full export waiting for its purpose and password. */
+  const [asking, setAsking] = useState<ExportFormat>();
   const finished = useRef(new Set<string>());
 
   useEffect(() => {
@@ -80,12 +85,25 @@ export function useExport(query: CaseQuery) {
   }, [job?.id]);
 
   function start(format: ExportFormat) {
+    if (full) {
+      setAsking(format);
+      return;
+    }
     const id = uuid();
     setJob({ id, format });
-    download(api.exportUrl(query, format, full ? 'full' : 'masked', id));
+    download(api.exportUrl(query, format, id));
   }
 
-  return { job, start, full, setFull };
+  /** Throws the server's refusal for the modal to show; on success the download starts. */
+  async function startFull(fields: FullExportFields) {
+    if (!asking) return;
+    const id = uuid();
+    const granted = await api.authoriseFullExport(query, { format: asking, purpose: { category: fields.category, text: fields.text }, password: fields.password, exportId: id });
+    setJob({ id, format: asking });
+    download(api.fullExportUrl(granted.ticket));
+  }
+
+  return { job, start, full, setFull, asking, cancelAsking: () => setAsking(undefined), startFull };
 }
 
 export function ExportButtons({ exp }: { exp: ReturnType<typeof useExport> }) {
@@ -106,6 +124,7 @@ export function ExportButtons({ exp }: { exp: ReturnType<typeof useExport> }) {
       <Button className="export-xlsx" icon={<DownloadOutlined />} disabled={busy} loading={exp.job?.format === 'xlsx'} onClick={() => exp.start('xlsx')}>
         导出 Excel
       </Button>
+      <FullExportModal format={exp.asking} onCancel={exp.cancelAsking} onSubmit={exp.startFull} />
     </Space>
   );
 }

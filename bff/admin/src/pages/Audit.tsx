@@ -5,23 +5,33 @@ import { api, type AuditEntry, type AuditList } from '../api';
 import { actionLabel, AUDIT_LABELS, PII_LABELS, STATUS_LABELS } from '../labels';
 import type { ComplaintStatus } from '../../../../shared/complaint/status';
 import { formatTime } from '../format';
+import { EXPORT_PURPOSE_LABELS, type ExportPurposeCategory } from '../../../../shared/complaint/export-purposes';
 
 const ACTION_OPTIONS = Object.entries(AUDIT_LABELS).map(([value, label]) => ({ value, label }));
 
 const statusText = (s: string) => STATUS_LABELS[s as ComplaintStatus] ?? s;
 
-const EXPORT_STATES: Record<string, string> = { started: '开始', completed: '完成', aborted: '中断', failed: '失败' };
+const EXPORT_STATES: Record<string, string> = { authorised: '已验证', started: '开始', completed: '完成', aborted: '中断', failed: '失败' };
 
-/** An export is stored as JSON (state, format, rows, filters) for programs; people read a sentence. */
+/** An export is stored as JSON (state, format, rows, filters, purpose) for programs; people read a sentence. */
 function exportText(detail: string): string {
   try {
-    const d = JSON.parse(detail) as { state: string; format: string; personal: string; total: number; rows?: number; filters: Record<string, unknown> };
+    const d = JSON.parse(detail) as {
+      state: string;
+      format: string;
+      personal: string;
+      total: number;
+      rows?: number;
+      filters: Record<string, unknown>;
+      purpose?: { category: ExportPurposeCategory; text: string };
+    };
     const filters = Object.entries(d.filters).map(([k, v]) => `${k}=${String(v)}`).join(' ');
     return [
       `${d.format.toUpperCase()} ${EXPORT_STATES[d.state] ?? d.state}`,
       d.rows === undefined ? `共 ${d.total} 件` : `${d.rows} / ${d.total} 件`,
       d.personal === 'full' ? '含完整个人信息' : '个人信息已脱敏',
       filters ? `筛选：${filters}` : '全部案件',
+      ...(d.purpose ? [`用途：${EXPORT_PURPOSE_LABELS[d.purpose.category] ?? d.purpose.category}（${d.purpose.text}）`] : []),
     ].join('，');
   } catch {
     return detail;

@@ -11,6 +11,10 @@ export const AUDIT_ACTIONS = [
   'bureau_create',
   'bureau_update',
   'hotspot_seen',
+  // Reads and resends outside the case page, and refused password confirmations of a full export.
+  'evidence_view',
+  'delivery_resend',
+  'export_reauth_failed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -7,6 +7,9 @@ const timelineSchema = new Schema(
   {
     at: { type: Date, required: true },
     actor: { type: String, required: true },
+    // For staff steps, the staff member's role and bureau at the time: what the consumer is shown instead of the account.
+    role: { type: String },
+    bureauCode: { type: String },
     action: { type: String, required: true },
     from: { type: String, default: null },
     to: { type: String, required: true },

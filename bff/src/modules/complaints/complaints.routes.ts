@@ -92,12 +92,12 @@ export function complaintRoutes(api: Api, deps: Deps): void {
       method: 'get',
       path: '/respondents',
       tag: 'complaints',
-      summary: '被投诉方名称联想（来自以往案件）',
+      summary: '被投诉方名称联想（仅来自本人以往的投诉和举报）',
       security: 'bearer',
       query: respondentQuery,
       response: respondentSuggestions,
       middleware: auth,
     },
-    async ({ query }) => ({ items: await complaints.suggestRespondents(deps, query.q) }),
+    async ({ query, ctx }) => ({ items: await complaints.suggestRespondents(deps, ctx.state.user, query.q) }),
   );
 }

@@ -22,6 +22,7 @@ import type {
 import type { z } from 'zod';
 import type { Case } from './complaint.model';
 import { linkedUserIds, verifiedPerson } from '../identity/identity.service';
+import { actorLabels, publicActor } from './actors';
 import { recommendBureau } from '../regions/regions.service';
 import { ownedEvidence } from '../evidence/evidence.service';
 import { checkContent } from '../content/content.service';
@@ -316,11 +317,24 @@ export async function listMine(deps: Deps, user: ConsumerRef): Promise<Complaint
   return docs.map(toSummary);
 }
 
+/** A case as its consumer sees it: staff steps name the bureau and the role, never the account. */
+async function consumerDetail(deps: Deps, doc: CaseDoc): Promise<ComplaintDetail> {
+  const labelOf = await actorLabels(deps, doc.timeline);
+  const detail = toDetail(doc);
+  return {
+    ...detail,
+    timeline: detail.timeline.map((step, i) => {
+      const label = labelOf(doc.timeline[i]);
+      return { ...step, actor: publicActor(step.actor), ...(label ? { actorLabel: label } : {}) };
+    }),
+  };
+}
+
 export async function getMine(deps: Deps, user: ConsumerRef, number: string): Promise<ComplaintDetail> {
   if (!isValidCaseNumber(number)) throw new AppError(400, 'CASE_NUMBER_INVALID', '投诉编号有误，请核对后再试');
   const doc = await deps.models.Case.findOne({ number, 'owner.userId': mongoose.trusted({ $in: await linkedUserIds(deps, user.id) }) }).lean<CaseDoc>();
   if (!doc) throw new AppError(404, 'NOT_FOUND', '没有找到这件投诉');
-  return withNotifications(toDetail(doc), doc);
+  return withNotifications(await consumerDetail(deps, doc), doc);
 }
 
 /** Withdraws my complaint before it is closed: the workflow's 'withdraw' edge, under a version precondition. */
@@ -343,15 +357,20 @@ export async function withdraw(deps: Deps, user: ConsumerRef, number: string, re
   ).lean<CaseDoc>();
   if (!updated) throw new AppError(409, 'CONFLICT', '案件状态刚刚发生变化，请刷新后再试');
   await recordCaseChange(deps, doc, updated);
-  return toDetail(updated);
+  return consumerDetail(deps, updated);
 }
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** Respondent names from earlier cases that start with what the consumer typed. */
-export async function suggestRespondents(deps: Deps, q: string) {
+/**
+ * Respondent names from the consumer's own earlier cases (any of their linked accounts) that start
+ * with what they typed. Never from other people's cases: whom someone complained about, in any
+ * bureau, is theirs to know.
+ */
+export async function suggestRespondents(deps: Deps, user: ConsumerRef, q: string) {
+  const owners = mongoose.trusted({ $in: await linkedUserIds(deps, user.id) });
   const rows = await deps.models.Case.aggregate<{ _id: { name: string; creditCode?: string }; cases: number }>([
-    { $match: { 'respondent.name': mongoose.trusted({ $regex: `^${escapeRegex(q)}` }) } },
+    { $match: { 'owner.userId': owners, 'respondent.name': mongoose.trusted({ $regex: `^${escapeRegex(q)}` }) } },
     { $group: { _id: { name: '$respondent.name', creditCode: '$respondent.creditCode' }, cases: { $sum: 1 } } },
     { $sort: { cases: -1 } },
     { $limit: 10 },

@@ -78,7 +78,7 @@ export function evidenceRoutes(api: Api, deps: Deps): void {
       method: 'get',
       path: '/admin/evidence/:fileId',
       tag: 'evidence',
-      summary: '查看本辖区案件的证据（附完整性校验结果）',
+      summary: '查看本辖区案件的证据（附完整性校验结果；记入审计日志）',
       security: 'staffCookie',
       params: fileIdParam,
       produces: Object.keys(EVIDENCE_TYPES),
@@ -86,7 +86,7 @@ export function evidenceRoutes(api: Api, deps: Deps): void {
       middleware: [requireStaff(deps)],
     },
     async ({ params, ctx }) => {
-      const file = await evidence.fileForStaff(deps, await scopeFilter(deps, ctx.state.staff), params.fileId);
+      const file = await evidence.fileForStaff(deps, ctx.state.staff, await scopeFilter(deps, ctx.state.staff), params.fileId);
       ctx.set('X-Evidence-Intact', String(file.intact && file.chainIntact));
       return sendFile(ctx, file);
     },

@@ -13,6 +13,8 @@ import { AppError } from '../../http/errors';
 import { EVIDENCE_KIND_LABELS, EVIDENCE_MAX_BYTES, EVIDENCE_TYPES, type EvidenceKind } from '../../../../shared/complaint/intake';
 import type { UploadReply } from '../../../../shared/api/uploads';
 import type { Evidence } from './evidence.model';
+import type { StaffSession } from '../staff/staff.service';
+import * as audit from '../audit/audit.service';
 
 export const GENESIS_HASH = '0'.repeat(64);
 const MAX_CHAIN_RETRIES = 20;
@@ -158,11 +160,15 @@ export async function fileForOwner(deps: Deps, ownerId: string, fileId: string) 
   return loadFile(deps, doc);
 }
 
-/** Staff may fetch a file only through a case in their scope that cites it. */
-export async function fileForStaff(deps: Deps, scope: Record<string, unknown>, fileId: string) {
-  const cited = await deps.models.Case.exists({ 'evidence.fileId': fileId, ...scope });
+/**
+ * Staff may fetch a file only through a case in their scope that cites it (`scope` is the staff
+ * member's case filter). Evidence may show the complainant's person or papers: each view is audited.
+ */
+export async function fileForStaff(deps: Deps, staff: StaffSession, scope: Record<string, unknown>, fileId: string) {
+  const cited = await deps.models.Case.findOne({ 'evidence.fileId': fileId, ...scope }, { number: 1 }).lean<{ number: string }>();
   const doc = cited && (await deps.models.Evidence.findOne({ _id: fileId, erasedAt: null }).lean<EvidenceDoc>());
   if (!doc) throw new AppError(404, 'NOT_FOUND', '文件不存在或不在您的管辖范围内');
+  await audit.record(deps, staff, { action: 'evidence_view', caseNumber: cited.number, target: fileId });
   const file = await loadFile(deps, doc);
   const chain = await verifyChain(deps, doc.ownerId);
   return { ...file, chainIntact: chain.intact };

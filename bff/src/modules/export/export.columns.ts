@@ -103,8 +103,27 @@ export interface RowContext {
 
 export const ANONYMOUS = '匿名';
 
-/** One case as a row: masked contact details unless `open` is given; never the ID number. */
+/**
+ * A text a spreadsheet would take for a formula: one that starts with = + - @, a tab or a carriage
+ * return, also after leading spaces or line breaks (Excel and WPS skip those before a formula).
+ */
+const FORMULA_START = /^\s*[=+\-@\t\r]/;
+
+/**
+ * A cell as the spreadsheet shows it, never run (OWASP CSV injection): such a text gets a leading
+ * single quote, so `=HYPERLINK(...)` typed as a respondent's name stays text in Excel and WPS. Numbers
+ * (the amount) are written as numbers and left alone.
+ */
+export function neutralise(cell: Cell): Cell {
+  return typeof cell === 'string' && FORMULA_START.test(cell) ? `'${cell}` : cell;
+}
+
+/** One case as a row: masked contact details unless `open` is given; never the ID number; no formulas. */
 export function rowOf(c: ExportCase, ctx: RowContext): Cell[] {
+  return caseCells(c, ctx).map(neutralise);
+}
+
+function caseCells(c: ExportCase, ctx: RowContext): Cell[] {
   const b = c.business;
   const clock = runningClock({ type: c.type as CaseType, status: c.status as ComplaintStatus, deadlines: c.deadlines, pausedOn: c.pausedOn }, ctx.today);
   // The step into the final state, not the consumer's feedback after it.

@@ -5,6 +5,7 @@ import type { Deps } from '../../context';
 import { AppError } from '../../http/errors';
 import type { ConsumerRef } from '../complaints/complaints.service';
 import type { CaseDoc } from './handling.service';
+import { actorLabels } from '../complaints/actors';
 import { ACTION_LABELS } from '../../../../shared/complaint/workflow';
 import { STATUS_LABELS, type CaseType, type ComplaintStatus } from '../../../../shared/complaint/status';
 import { runningClock, type ClockKind } from '../../../../shared/complaint/deadlines';
@@ -28,7 +29,8 @@ async function loadMine(deps: Deps, user: ConsumerRef, number: string): Promise<
   return doc;
 }
 
-function progressView(doc: CaseDoc) {
+async function progressView(deps: Deps, doc: CaseDoc) {
+  const byOf = await actorLabels(deps, doc.timeline);
   const status = doc.status as ComplaintStatus;
   const clock = runningClock(
     { type: doc.type as CaseType, status, deadlines: doc.deadlines, pausedOn: doc.pausedOn },
@@ -43,6 +45,7 @@ function progressView(doc: CaseDoc) {
       .map((t) => ({
         at: t.at.toISOString(),
         label: ACTION_LABELS[t.action] ?? t.action,
+        ...(byOf(t) ? { by: byOf(t) } : {}),
         statusLabel: STATUS_LABELS[t.to as ComplaintStatus] ?? t.to,
         ...(t.note ? { note: t.note } : {}),
       })),
@@ -55,7 +58,7 @@ function progressView(doc: CaseDoc) {
 }
 
 export async function progress(deps: Deps, user: ConsumerRef, number: string) {
-  return progressView(await loadMine(deps, user, number));
+  return progressView(deps, await loadMine(deps, user, number));
 }
 
 /** One feedback per closed case; the conditional update makes a racing second one lose. */
@@ -74,5 +77,5 @@ export async function giveFeedback(deps: Deps, user: ConsumerRef, number: string
     { returnDocument: 'after' },
   ).lean<CaseDoc>();
   if (!updated) throw new AppError(409, 'FEEDBACK_EXISTS', '您已评价过这件投诉');
-  return progressView(updated);
+  return progressView(deps, updated);
 }

@@ -379,7 +379,7 @@ export async function transition(deps: Deps, staff: StaffSession, number: string
   else $unset.dueOn = 1;
 
   const note = timelineNote(t, reason, toBureauName, input.reason);
-  $push.timeline = { at: now, actor: `staff:${staff.username}`, action: t.action, from, to, ...(note ? { note } : {}) };
+  $push.timeline = { at: now, actor: `staff:${staff.username}`, role: staff.role, bureauCode: staff.bureauCode, action: t.action, from, to, ...(note ? { note } : {}) };
 
   const nextVersion = doc.version + 1;
   const $inc: Record<string, number> = { version: 1 };

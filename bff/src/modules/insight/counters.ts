@@ -12,13 +12,15 @@
  * day: `_id` is `<scope>|<day>` (the single-document address of every write), `scope` and `day`
  * are set when the document is created, and the index {scope, day} answers a dashboard's read
  * of a scope over a period with one range query. Respondent names are kept apart, by the hash
- * the counts use, in `insight_respondents`.
+ * the counts use, in `insight_respondents`: the name from the first complaint (filed only after
+ * identity verification) about the business, or while there is none, from the first report.
+ * Reports may be anonymous, so a later one never renames a business on every dashboard.
  */
 import { createHash } from 'node:crypto';
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { AnyBulkWriteOperation, Collection } from 'mongodb';
 import type { Deps } from '../../context';
-import { isDuplicateKey, retryingUpsert } from '../../infra/db';
+import { isDuplicateKey } from '../../infra/db';
 import { beijingDate, workingDaysBetween } from '../../../../shared/calendar/working-days';
 
 /** Region prefix lengths that get their own documents: all, province, city, county. */
@@ -120,8 +122,53 @@ const countersCollection = (conn: Connection) => insightCounterModel(conn).colle
 
 export const counterId = (scope: string, day: string) => `${scope}|${day}`;
 
+/** A respondent's name on the dashboard: vouched for when it came from a verified complainant; `at` is its case's receipt. */
+export interface RespondentName {
+  name: string;
+  vouched: boolean;
+  at: Date;
+}
+
+/**
+ * Whether a case's respondent name is vouched for: a complaint is filed only by a consumer who
+ * passed identity verification; a report needs none and may be anonymous.
+ */
+export const vouchedFor = (c: Pick<CaseFacts, 'type'>) => c.type === 'complaint';
+
+export const nameOf = (c: CaseFacts): RespondentName => ({ name: c.respondent.name, vouched: vouchedFor(c), at: c.receivedAt });
+
+/** Whether `offer` names a respondent rather than `current`: vouched before unvouched, then the earlier case. */
+export function prefers(offer: RespondentName, current: RespondentName | undefined): boolean {
+  if (!current) return true;
+  if (offer.vouched !== current.vouched) return offer.vouched;
+  return offer.at < current.at;
+}
+
 /** Respondent names by the hash the counters use (`respondentKey`). */
-const namesCollection = (conn: Connection) => conn.db!.collection<{ _id: string; name: string }>(NAMES_COLLECTION);
+type StoredName = { _id: string } & RespondentName;
+const namesCollection = (conn: Connection) => conn.db!.collection<StoredName>(NAMES_COLLECTION);
+
+/**
+ * Offers a name for a respondent, the rule of `prefers` as one conditional upsert: the stored name
+ * is replaced only by a preferred one. When the stored one stays, the upsert's insert is refused
+ * as a duplicate, which is the expected outcome. Names stored without `vouched` or `at` (before
+ * they were kept) count as unvouched and give way to a vouched one.
+ */
+function nameOp(key: string, offer: RespondentName): AnyBulkWriteOperation<StoredName> {
+  const filter = offer.vouched
+    ? { _id: key, $or: [{ vouched: { $ne: true } }, { at: { $gt: offer.at } }] }
+    : { _id: key, vouched: { $ne: true }, at: { $gt: offer.at } };
+  return { updateOne: { filter, update: { $set: { name: offer.name, vouched: offer.vouched, at: offer.at } }, upsert: true } };
+}
+
+async function offerNames(conn: Connection, offers: Array<[string, RespondentName]>): Promise<void> {
+  if (!offers.length) return;
+  await namesCollection(conn)
+    .bulkWrite(offers.map(([key, offer]) => nameOp(key, offer)), { ordered: false })
+    .catch((err: unknown) => {
+      if (!duplicateIndexes(err)) throw err;
+    });
+}
 
 /** The names of some respondents, by hash, in one query. */
 export async function respondentNames(conn: Connection, keys: string[]): Promise<Record<string, string>> {
@@ -209,12 +256,8 @@ export async function recordCaseChange(deps: Deps, before: CaseFacts | null, aft
         return counters.bulkWrite(lost.map((i) => ops[i]), { ordered: false });
       });
     }
-    // A respondent's name is kept once, apart from the counts that name it by a hash.
-    if (!before && after) {
-      await retryingUpsert(() =>
-        namesCollection(deps.conn).updateOne({ _id: respondentKey(after.respondent) }, { $set: { name: after.respondent.name } }, { upsert: true }),
-      );
-    }
+    // A respondent's name is kept once, apart from the counts that name it by a hash; a new case may only offer it.
+    if (!before && after) await offerNames(deps.conn, [[respondentKey(after.respondent), nameOf(after)]]);
   } catch (err) {
     deps.logger.error({ err }, 'case counters not updated');
   }
@@ -239,7 +282,7 @@ function nest(counts: Counts): Record<string, unknown> {
 export class CounterTally {
   /** `<scope>|<day>` -> counts */
   readonly docs = new Map<string, Counts>();
-  readonly names = new Map<string, string>();
+  readonly names = new Map<string, RespondentName>();
   readonly days = new Set<string>();
   cases = 0;
 
@@ -248,7 +291,9 @@ export class CounterTally {
     this.cases += 1;
     const s = caseSide(c, region);
     this.days.add(s.day);
-    this.names.set(respondentKey(c.respondent), c.respondent.name);
+    const respondent = respondentKey(c.respondent);
+    const name = nameOf(c);
+    if (prefers(name, this.names.get(respondent))) this.names.set(respondent, name);
     for (const key of s.keys) {
       const id = counterId(key, s.day);
       let counts = this.docs.get(id);
@@ -293,7 +338,7 @@ type WriteFailure = { index: number; code?: number };
  * Adds a tally to the stored counters (the seed: cases written in bulk). The documents are
  * inserted in large batches; those that exist already (an earlier seed, intake, or a racing
  * addition) are refused as duplicates and get the tally's counts with `$inc` upserts by `_id`
- * instead. Respondent names already known are kept.
+ * instead. Respondent names already known are kept unless the tally's is preferred (`prefers`).
  */
 export async function addTally(conn: Connection, tally: CounterTally): Promise<{ inserted: number; incremented: number }> {
   const coll = countersCollection(conn);
@@ -308,9 +353,12 @@ export async function addTally(conn: Connection, tally: CounterTally): Promise<{
   });
   await inBatches(tally.names, WRITE_BATCH, async (batch) => {
     await namesCollection(conn)
-      .insertMany(batch.map(([_id, name]) => ({ _id, name })), { ordered: false })
-      .catch((err: unknown) => {
-        if (!duplicateIndexes(err)) throw err;
+      .insertMany(batch.map(([_id, name]) => ({ _id, ...name })), { ordered: false })
+      .catch(async (err: unknown) => {
+        const dup = duplicateIndexes(err);
+        if (!dup) throw err;
+        // Known already: replaced only where the tally's name is preferred.
+        await offerNames(conn, dup.map((i) => batch[i]));
       });
   });
   return { inserted: tally.docs.size - incremented, incremented };
@@ -333,7 +381,7 @@ export async function rebuildStats(deps: Deps): Promise<{ cases: number; documen
   await counters.deleteMany({});
   await namesCollection(deps.conn).deleteMany({});
   await inBatches(tally.documents(), WRITE_BATCH, (batch) => counters.insertMany(batch, { ordered: false }));
-  await inBatches(tally.names, WRITE_BATCH, (batch) => namesCollection(deps.conn).insertMany(batch.map(([_id, name]) => ({ _id, name })), { ordered: false }));
+  await inBatches(tally.names, WRITE_BATCH, (batch) => namesCollection(deps.conn).insertMany(batch.map(([_id, name]) => ({ _id, ...name })), { ordered: false }));
   return { cases: tally.cases, documents: tally.docs.size, days: tally.days.size, ms: Date.now() - started };
 }
 

@@ -6,7 +6,7 @@
 import mongoose from 'mongoose';
 import type { Deps } from '../../context';
 import { beijingDate } from '../../../../shared/calendar/working-days';
-import { CASE_FACTS_PROJECTION, contribution, encodeKey, respondentKey, type CaseFacts, type Counts } from './counters';
+import { CASE_FACTS_PROJECTION, contribution, encodeKey, nameOf, prefers, respondentKey, type CaseFacts, type Counts, type RespondentName } from './counters';
 import { daysBetween, figuresFrom, type InsightScope } from './insight.service';
 
 export async function directFigures(deps: Deps, scope: InsightScope, from: string, to: string) {
@@ -21,7 +21,7 @@ export async function directFigures(deps: Deps, scope: InsightScope, from: strin
   };
   const counts: Counts = {};
   const perDay = new Map<string, number>();
-  const names: Record<string, string> = {};
+  const names = new Map<string, RespondentName>();
   const cursor = deps.models.Case.find(filter, CASE_FACTS_PROJECTION).lean<CaseFacts[]>().cursor({ batchSize: 1000 });
   for await (const c of cursor) {
     const contrib = contribution(c);
@@ -29,7 +29,9 @@ export async function directFigures(deps: Deps, scope: InsightScope, from: strin
     for (const [k, n] of Object.entries(contrib)) counts[k] = (counts[k] ?? 0) + n;
     const day = beijingDate(c.receivedAt);
     perDay.set(day, (perDay.get(day) ?? 0) + 1);
-    names[respondentKey(c.respondent)] = c.respondent.name;
+    const key = respondentKey(c.respondent);
+    if (prefers(nameOf(c), names.get(key))) names.set(key, nameOf(c));
   }
-  return figuresFrom(counts, daysBetween(from, to).map((day) => ({ day, count: perDay.get(day) ?? 0 })), names);
+  const named = Object.fromEntries([...names].map(([key, n]) => [key, n.name]));
+  return figuresFrom(counts, daysBetween(from, to).map((day) => ({ day, count: perDay.get(day) ?? 0 })), named);
 }

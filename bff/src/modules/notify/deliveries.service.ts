@@ -14,6 +14,7 @@ import type { ComplaintStatus } from '../../../../shared/complaint/status';
 import type { ComplaintDetail } from '../../../../shared/api/complaints';
 import { NOTIFY_STATE_LABELS, notifyStateOf } from '../../../../shared/notify/status';
 import { announceOutbox } from './announce';
+import * as audit from '../audit/audit.service';
 
 type CaseDoc = Case & { _id: mongoose.Types.ObjectId };
 
@@ -87,6 +88,8 @@ export async function resend(deps: Deps, staff: StaffSession, key: string) {
     if (!entry) throw new AppError(404, 'NOT_FOUND', '消息记录不存在或不在您的管辖范围内');
     throw new AppError(409, 'DELIVERY_NOT_DEAD', '该消息不是发送失败状态，无需重发');
   }
+  // A resend sends the consumer a message again: a staff action on the case, audited.
+  await audit.record(deps, staff, { action: 'delivery_resend', caseNumber: number, target: key });
   await announceOutbox(deps, String(doc._id));
   deps.logger.info({ number, key, staff: staff.staffId }, 'dead delivery resent');
   return deliveryView((doc.deliveries as unknown as Record<string, Delivery>)[key]);
