@@ -17,7 +17,7 @@ export async function seed(deps: Deps, opts: { staffPassword: string }): Promise
   const existing = await Staff.findOne({ username: DEMO_STAFF_USERNAME }).lean();
   const passwordHash = await hashPassword(opts.staffPassword);
   if (existing) {
-    await Staff.updateOne({ _id: existing._id }, { $set: { passwordHash, failedLogins: 0 }, $unset: { lockedUntil: 1 } });
+    await Staff.updateOne({ _id: existing._id }, { $set: { passwordHash }, $unset: { lockedUntil: 1 } });
   } else {
     await Staff.create({
       username: DEMO_STAFF_USERNAME,

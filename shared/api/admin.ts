@@ -229,7 +229,7 @@ export const staffUpdateBody = z.strictObject({
 });
 
 export const auditQuery = z.strictObject({
-  action: z.enum(['case_view', 'reveal', 'transition', 'export', 'staff_create', 'staff_update', 'bureau_create', 'bureau_update', 'hotspot_seen']).optional(),
+  action: z.enum(['case_view', 'reveal', 'transition', 'export', 'staff_create', 'staff_update', 'bureau_create', 'bureau_update', 'hotspot_seen', 'staff_login', 'staff_login_failed', 'staff_locked']).optional(),
   caseNumber: z.string().max(32).optional(),
   username: z.string().max(64).optional(),
   page: z.coerce.number().int().min(1).max(10_000).default(1),

@@ -60,6 +60,9 @@ export const AUDIT_LABELS: Record<string, string> = {
   bureau_create: '新增机构',
   bureau_update: '修改机构',
   hotspot_seen: '标记热点已查看',
+  staff_login: '登录',
+  staff_login_failed: '登录失败',
+  staff_locked: '登录失败过多被锁定',
 };
 
 export const DELIVERY_STATUS: Record<string, { label: string; color: string }> = {

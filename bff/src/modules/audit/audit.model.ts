@@ -11,6 +11,10 @@ export const AUDIT_ACTIONS = [
   'bureau_create',
   'bureau_update',
   'hotspot_seen',
+  // Staff sign-in: successes, failures (wrong password, unknown name, locked) and lockouts.
+  'staff_login',
+  'staff_login_failed',
+  'staff_locked',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
