@@ -3,6 +3,7 @@ import type { Api } from '../../http/api';
 import type { Deps } from '../../context';
 import { AppError } from '../../http/errors';
 import { requireConsumer } from '../../http/consumer-auth';
+import { perAddress, perUser } from '../../http/rate-limit';
 import {
   caseNumberParam,
   complaintCreateBody,
@@ -25,6 +26,8 @@ function keyOf(ctx: Context): string {
 
 export function complaintRoutes(api: Api, deps: Deps): void {
   const auth = [requireConsumer(deps)];
+  const { limits } = deps.config;
+  const submitIp = perAddress(deps, 'submit-ip', limits.submitIp);
   api.route(
     {
       method: 'post',
@@ -35,7 +38,8 @@ export function complaintRoutes(api: Api, deps: Deps): void {
       body: complaintCreateBody,
       response: complaintSummary,
       status: 201,
-      middleware: auth,
+      errors: [403, 409, 422, 429],
+      middleware: [...auth, submitIp, perUser(deps, 'complaint-user', limits.submitUser)],
     },
     ({ body, ctx }) => complaints.submitComplaint(deps, ctx.state.user, keyOf(ctx), body),
   );
@@ -49,7 +53,8 @@ export function complaintRoutes(api: Api, deps: Deps): void {
       body: reportCreateBody,
       response: complaintSummary,
       status: 201,
-      middleware: auth,
+      errors: [403, 409, 422, 429],
+      middleware: [...auth, submitIp, perUser(deps, 'report-user', limits.submitUser)],
     },
     ({ body, ctx }) => complaints.submitReport(deps, ctx.state.user, keyOf(ctx), body),
   );
@@ -93,7 +98,8 @@ export function complaintRoutes(api: Api, deps: Deps): void {
       security: 'bearer',
       query: respondentQuery,
       response: respondentSuggestions,
-      middleware: auth,
+      errors: [429],
+      middleware: [...auth, perAddress(deps, 'lookup-ip', limits.lookupIp)],
     },
     async ({ query }) => ({ items: await complaints.suggestRespondents(deps, query.q) }),
   );
