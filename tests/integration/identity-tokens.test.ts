@@ -124,6 +124,17 @@ describe('refresh tokens', () => {
     expect((await me(first.accessToken)).status).toBe(401);
   });
 
+  it('a refresh keeps the user’s index of devices alive, so signing out everywhere still finds a device that only refreshes', async () => {
+    const s = await loginAs(h, 'wechat', 'wx-tok-index');
+    const index = h.deps.key('rtfamilies', s.user.id);
+    await h.deps.redis.expire(index, 100);
+    const rotated = await refresh(s.refreshToken);
+    expect(await h.deps.redis.ttl(index)).toBeGreaterThan(h.deps.config.jwt.refreshTtlS - 60);
+
+    expect((await h.http('POST', '/api/v1/auth/logout-all', { token: rotated.body.accessToken })).status).toBe(204);
+    expect((await refresh(rotated.body.refreshToken)).status).toBe(401);
+  });
+
   it('a refresh token never issued is refused with 401', async () => {
     expect((await refresh('A'.repeat(43))).status).toBe(401);
   });

@@ -11,7 +11,7 @@ import type { Deps } from '../../context';
 import { AppError } from '../../http/errors';
 import type { Platform } from '../../../../shared/api/common';
 
-/** Signed-in devices one user keeps; a sign-in beyond it ends the oldest. */
+/** Signed-in devices one user keeps; a sign-in beyond it ends the one used least recently. */
 export const MAX_FAMILIES_PER_USER = 20;
 
 export interface AccessClaims {
@@ -131,7 +131,9 @@ export async function rotateRefreshToken(deps: Deps, token: string): Promise<Fam
     await revokeFamily(deps, parsed.family, record.userId);
     throw invalid;
   }
-  await deps.redis.zAdd(userFamiliesKey(deps, record.userId), { score: Date.now(), value: parsed.family }, { XX: true });
+  // The user's index lives as long as its newest family, so signing out everywhere still finds this one.
+  const index = userFamiliesKey(deps, record.userId);
+  await deps.redis.multi().zAdd(index, { score: Date.now(), value: parsed.family }).expire(index, deps.config.jwt.refreshTtlS).exec();
   return { userId: record.userId, platform: record.platform as Platform, family: parsed.family, token: next };
 }
 
