@@ -85,7 +85,7 @@ export function evidenceRoutes(api: Api, deps: Deps): void {
       security: 'bearer',
       response: uploadReply,
       status: 201,
-      errors: [413, 415, 429],
+      errors: [400, 413, 415, 429],
       // Signed in, within the counts and the byte quota, before a byte of the body is read.
       middleware: [
         requireConsumer(deps),
