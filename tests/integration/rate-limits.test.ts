@@ -19,6 +19,7 @@ beforeAll(async () => {
     LIMIT_LOGIN_IP: '3/1m',
     LIMIT_LOGIN_CODE: '2/10m',
     LIMIT_REFRESH_IP: '3/1m',
+    LIMIT_STAFF_LOGIN_IP: '3/15m',
     LIMIT_IDENTITY_IP: '2/1h',
     LIMIT_PHONE_USER: '2/1d',
     LIMIT_SUBMIT_USER: '2/1d',
@@ -96,6 +97,14 @@ describe('consumer sign-in', () => {
       token = res.body.refreshToken;
     }
     expectLimited(await from(ip)('POST', '/auth/refresh', { body: { refreshToken: token } }), 60);
+  });
+});
+
+describe('staff sign-in', () => {
+  it('limits attempts per client address, right or wrong, before any password is checked', async () => {
+    const ip = address();
+    for (let i = 0; i < 3; i++) expect((await from(ip)('POST', '/admin/login', { body: { username: `nobody-${i}`, password: 'x' } })).status).toBe(401);
+    expectLimited(await from(ip)('POST', '/admin/login', { body: { username: 'nobody-3', password: 'x' } }), 15 * 60);
   });
 });
 
