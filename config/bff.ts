@@ -10,12 +10,73 @@ const bool = z
   .enum(['true', 'false', '1', '0', ''])
   .transform((v) => v === 'true' || v === '1');
 
+const UNITS_S = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
+
+/** A limit written `<points>/<duration>`, e.g. `60/1m`, `20/1d`, `5/15m`: at most that many in that window. */
+const limit = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((v, ctx) => {
+      const m = /^(\d{1,12})\/(\d{1,6})([smhd])$/.exec(v.trim());
+      const points = m ? Number(m[1]) : 0;
+      if (!m || points < 1 || Number(m[2]) < 1) {
+        ctx.addIssue({ code: 'custom', message: 'must look like 60/1m: points, a slash, a duration in s, m, h or d' });
+        return z.NEVER;
+      }
+      return { points, durationS: Number(m[2]) * UNITS_S[m[3] as keyof typeof UNITS_S] };
+    });
+
+export interface LimitRule {
+  points: number;
+  durationS: number;
+}
+
+/** Values the project ships as stand-ins for real vendor credentials: never accepted in production. */
+const PLACEHOLDERS = new Set(['sandbox-secret', 'sandbox-secret-id', 'sandbox-secret-key', 'wx-sandbox-app', '2021000000000000']);
+
+/** Hosts that only a development machine or a vendor's test environment answers on. */
+function unsafeVendorUrl(value: string): string | undefined {
+  const url = new URL(value);
+  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (url.protocol !== 'https:') return 'must use https';
+  if (
+    host === 'localhost' ||
+    host.endsWith('.localhost') ||
+    host.endsWith('.local') ||
+    /^(127\.|10\.|192\.168\.|169\.254\.|0\.)/.test(host) ||
+    /^172\.(1[6-9]|2\d|3[01])\./.test(host) ||
+    host === '::1' ||
+    host === '::' ||
+    /^(fc|fd|fe80)/.test(host) ||
+    host.startsWith('::ffff:')
+  ) {
+    return 'must not point at a loopback or private address';
+  }
+  // Alipay's sandbox gateway (openapi-sandbox.dl.alipaydev.com) and any stand-in named so.
+  if (/sandbox|alipaydev/.test(host)) return 'must not point at a sandbox';
+  return undefined;
+}
+
+/** A secret too short or too uniform to resist guessing. */
+function weakSecret(value: string, minLength: number): string | undefined {
+  if (PLACEHOLDERS.has(value) || /sandbox|placeholder|changeme|example/i.test(value)) return 'is a placeholder value';
+  if (value.length < minLength) return `must have at least ${minLength} characters`;
+  if (new Set(value).size < Math.min(10, Math.floor(minLength / 2))) return 'is too uniform to be a real secret';
+  return undefined;
+}
+
 const schema = z
   .object({
-    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    // No default: a process that does not say where it runs must not guess "development".
+    NODE_ENV: z.enum(['development', 'test', 'production'], { message: 'NODE_ENV must be exactly development, test or production' }),
     HOST: z.string().default('127.0.0.1'),
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     PUBLIC_URL: z.string().url().optional(),
+    // Behind a reverse proxy (production): take the client address from X-Forwarded-For, trusting
+    // only the last PROXY_HOPS entries (those our own proxies appended), so a client cannot pick its address.
+    TRUST_PROXY: bool.optional(),
+    PROXY_HOPS: z.coerce.number().int().min(1).max(10).default(1),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'MONGODB_URI must be a mongodb:// URI'),
     REDIS_URL: z.string().regex(/^rediss?:\/\//, 'REDIS_URL must be a redis:// URI'),
@@ -43,6 +104,35 @@ const schema = z
     IDENTITY_DAILY_CALLS: z.coerce.number().int().min(1).max(100).default(5),
     // How long a definite provider answer for one name and ID number pair is reused.
     IDENTITY_RESULT_TTL_S: z.coerce.number().int().min(60).max(30 * 86_400).default(86_400),
+    // Rate limits, each `<points>/<duration>` (see limit above). Exceeding one answers 429 RATE_LIMITED with Retry-After.
+    // Consumer sign-in per client address: every attempt spends a WeChat or Alipay API call.
+    LIMIT_LOGIN_IP: limit('60/1m'),
+    // Attempts with one login code: a code works once, so retrying it only spends vendor quota.
+    LIMIT_LOGIN_CODE: limit('3/10m'),
+    // Token refreshes per client address.
+    LIMIT_REFRESH_IP: limit('120/1m'),
+    // Staff sign-in attempts per client address (each runs argon2, right or wrong).
+    LIMIT_STAFF_LOGIN_IP: limit('60/15m'),
+    // Failed staff sign-ins per client address, over all usernames: kept below STAFF_LOCK_ACCOUNT, so
+    // one address can never lock an account for everyone.
+    LIMIT_STAFF_FAILURES_IP: limit('20/15m'),
+    // Failed sign-ins of one username from one address before that address is locked out of it (for the window).
+    STAFF_LOCK_PAIR: limit('5/15m'),
+    // Failed sign-ins of one username from all addresses before the account is locked for everyone (for the window).
+    STAFF_LOCK_ACCOUNT: limit('25/15m'),
+    // Identity checks (real-name and phone) per client address; per-user caps are IDENTITY_DAILY_CALLS and LIMIT_PHONE_USER.
+    LIMIT_IDENTITY_IP: limit('30/1h'),
+    // Phone-number grants redeemed per user (each is a vendor call).
+    LIMIT_PHONE_USER: limit('10/1d'),
+    // Complaints and reports filed per user, and per client address.
+    LIMIT_SUBMIT_USER: limit('20/1d'),
+    LIMIT_SUBMIT_IP: limit('300/1h'),
+    // Evidence uploads per user (count), per user (bytes), and per client address (count).
+    LIMIT_UPLOAD_USER: limit('100/1d'),
+    LIMIT_UPLOAD_BYTES_USER: limit(`${500 * 1024 * 1024}/1d`),
+    LIMIT_UPLOAD_IP: limit('600/1h'),
+    // Public look-ups (categories, regions, bureaus, respondent suggestions) per client address: generous.
+    LIMIT_LOOKUP_IP: limit('600/1m'),
     WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
     // How often the relay takes the case ids transitions announce in Redis (no database scan).
     OUTBOX_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
@@ -95,11 +185,42 @@ const schema = z
       'PII_KEYS',
       'PII_INDEX_KEY',
     ] as const;
+    const refuse = (key: string, message: string) => ctx.addIssue({ code: 'custom', path: [key], message: `${key} ${message}` });
     for (const key of required) {
-      if (!env[key]) ctx.addIssue({ code: 'custom', path: [key], message: `${key} is required in production` });
+      if (!env[key]) refuse(key, 'is required in production');
     }
-    if (env.SANDBOX) ctx.addIssue({ code: 'custom', path: ['SANDBOX'], message: 'the sandbox cannot run in production' });
+    if (env.SANDBOX) refuse('SANDBOX', 'cannot be on in production');
+    for (const key of ['WECHAT_API_BASE', 'ALIPAY_GATEWAY', 'IDENTITY_API_BASE'] as const) {
+      const problem = unsafeVendorUrl(env[key]);
+      if (problem) refuse(key, `${problem} in production`);
+    }
+    for (const key of ['WECHAT_APP_ID', 'ALIPAY_APP_ID'] as const) {
+      if (PLACEHOLDERS.has(env[key])) refuse(key, 'is the sandbox placeholder: set the real app id');
+    }
+    const secrets = [
+      ['JWT_SECRET', 32],
+      ['WECHAT_APP_SECRET', 32],
+      ['IDENTITY_SECRET_ID', 16],
+      ['IDENTITY_SECRET_KEY', 24],
+    ] as const;
+    for (const [key, minLength] of secrets) {
+      const problem = env[key] ? weakSecret(env[key], minLength) : undefined;
+      if (problem) refuse(key, `${problem} (production)`);
+    }
+    if (env.ALIPAY_AES_KEY === DEV_ALIPAY_AES_KEY) refuse('ALIPAY_AES_KEY', 'is the development key');
+    const sealing = env.PII_KEYS ? env.PII_KEYS.split(',').map((pair) => Buffer.from(pair.split(':')[1], 'base64')) : [];
+    const index = env.PII_INDEX_KEY ? Buffer.from(env.PII_INDEX_KEY, 'base64') : undefined;
+    if (sealing.some((k) => k.equals(devKey('pii')))) refuse('PII_KEYS', 'holds the development key');
+    if (sealing.some((k) => weakKey(k))) refuse('PII_KEYS', 'holds a key that is not random');
+    if (index?.equals(devKey('pii-index'))) refuse('PII_INDEX_KEY', 'is the development key');
+    if (index && weakKey(index)) refuse('PII_INDEX_KEY', 'is not random');
+    if (index && sealing.some((k) => k.equals(index))) refuse('PII_INDEX_KEY', 'must differ from every PII_KEYS key');
+    // The demo accounts share one known password: they are for development machines only.
+    if (env.DEMO_STAFF_PASSWORD) refuse('DEMO_STAFF_PASSWORD', 'must not be set in production: the demo seed refuses production');
   });
+
+/** 32 bytes with few distinct values (all zeros, a repeated pattern) were not drawn at random. */
+const weakKey = (key: Buffer) => new Set(key).size < 16;
 
 /** A fixed key for development and tests only; production must configure its own (checked above). */
 const devKey = (label: string) => createHash('sha256').update(`consumer-12315 development ${label}`).digest();
@@ -137,6 +258,25 @@ function build(env: z.infer<typeof schema>) {
     redisUrl: env.REDIS_URL,
     redisPrefix: env.REDIS_PREFIX,
     sandbox: !production && (env.SANDBOX ?? true),
+    trustProxy: env.TRUST_PROXY ?? production,
+    proxyHops: env.PROXY_HOPS,
+    limits: {
+      loginIp: env.LIMIT_LOGIN_IP,
+      loginCode: env.LIMIT_LOGIN_CODE,
+      refreshIp: env.LIMIT_REFRESH_IP,
+      staffLoginIp: env.LIMIT_STAFF_LOGIN_IP,
+      staffFailuresIp: env.LIMIT_STAFF_FAILURES_IP,
+      staffLockPair: env.STAFF_LOCK_PAIR,
+      staffLockAccount: env.STAFF_LOCK_ACCOUNT,
+      identityIp: env.LIMIT_IDENTITY_IP,
+      phoneUser: env.LIMIT_PHONE_USER,
+      submitUser: env.LIMIT_SUBMIT_USER,
+      submitIp: env.LIMIT_SUBMIT_IP,
+      uploadUser: env.LIMIT_UPLOAD_USER,
+      uploadBytesUser: env.LIMIT_UPLOAD_BYTES_USER,
+      uploadIp: env.LIMIT_UPLOAD_IP,
+      lookupIp: env.LIMIT_LOOKUP_IP,
+    } satisfies Record<string, LimitRule>,
     jwt: {
       // Outside production a per-process secret keeps development free of shared secrets.
       secret: env.JWT_SECRET ?? randomBytes(32).toString('hex'),

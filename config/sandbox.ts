@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { DEV_ALIPAY_AES_KEY } from './bff';
 
 const schema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  NODE_ENV: z.enum(['development', 'test', 'production'], { message: 'NODE_ENV must be exactly development, test or production' }),
   WECHAT_APP_ID: z.string().default('wx-sandbox-app'),
   WECHAT_APP_SECRET: z.string().default('sandbox-secret'),
   ALIPAY_APP_ID: z.string().default('2021000000000000'),

@@ -7,6 +7,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT, RUN_DIR, analyze, ensureSandboxKeys, log, run, stackEnv } from './lib/stack.mjs';
 
+// The seed's demo accounts share one known password; the development settings below would hide a
+// production caller's NODE_ENV, so it is checked here first (the seed itself refuses production too).
+if (process.env.NODE_ENV === 'production') {
+  process.stderr.write('npm run seed adds demo accounts with a known password: it refuses NODE_ENV=production\n');
+  process.exit(1);
+}
+
 const file = path.join(RUN_DIR, 'endpoints.json');
 const endpoints = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : {};
 const mongodbUri = process.env.MONGODB_URI ?? endpoints.mongodbUri;

@@ -30,7 +30,7 @@ async function jest(project, env = {}) {
   // --forceExit: a suite that leaves a handle open (a driver's reconnect timer after the outage
   // suite, say) must not keep the run waiting once every result is in.
   const args = ['--config', 'tests/jest.config.js', '--selectProjects', project, '--ci', '--json', '--outputFile', report, '--forceExit'];
-  const ok = (await runAsync(bin('jest'), args, { env: { ...process.env, ...env } })) === 0;
+  const ok = (await runAsync(bin('jest'), args, { env: { ...process.env, NODE_ENV: 'test', ...env } })) === 0;
   if (fs.existsSync(report)) {
     const r = JSON.parse(fs.readFileSync(report, 'utf8'));
     counts.passed += r.numPassedTests;

@@ -70,7 +70,8 @@ function spa(prefix: string, dir: string): Koa.Middleware {
 }
 
 export function createApp(deps: Deps): Koa {
-  const app = new Koa({ proxy: deps.config.production });
+  // Behind our proxies ctx.ip is the address the last of them saw; rate limits are keyed by it.
+  const app = new Koa({ proxy: deps.config.trustProxy, maxIpsCount: deps.config.proxyHops });
   // Errors after the response has started (a download whose client went away, a stream that broke)
   // reach Koa's 'error' event, not the error middleware: they go to the log, not to stderr.
   app.on('error', (err: Error & { code?: string }, ctx?: Koa.Context) => {

@@ -35,6 +35,7 @@ const say = (line: string) => process.stdout.write(`${line}\n`);
 async function main() {
   const opts = options();
   const config = loadConfig();
+  if (config.production) throw new Error('the demo seed refuses to run when NODE_ENV=production');
   if (!config.demoStaffPassword) throw new Error('DEMO_STAFF_PASSWORD is required to seed the demo staff account');
   const deps = await createDeps(config, createLogger({ level: 'warn', name: 'seed' }));
   try {

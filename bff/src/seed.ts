@@ -12,12 +12,14 @@ export const DEMO_ADMIN_USERNAME = 'admin';
 export const DEMO_SUPERVISOR_USERNAME = 'beijing';
 
 export async function seed(deps: Deps, opts: { staffPassword: string }): Promise<void> {
+  // Three accounts share one known password: never in production.
+  if (deps.config.production) throw new Error('the demo seed refuses to run when NODE_ENV=production');
   const { Bureau, Staff, Category } = deps.models;
   await Bureau.updateOne({ code: DEMO_BUREAU.code }, { $setOnInsert: DEMO_BUREAU }, { upsert: true });
   const existing = await Staff.findOne({ username: DEMO_STAFF_USERNAME }).lean();
   const passwordHash = await hashPassword(opts.staffPassword);
   if (existing) {
-    await Staff.updateOne({ _id: existing._id }, { $set: { passwordHash, failedLogins: 0 }, $unset: { lockedUntil: 1 } });
+    await Staff.updateOne({ _id: existing._id }, { $set: { passwordHash }, $unset: { lockedUntil: 1 } });
   } else {
     await Staff.create({
       username: DEMO_STAFF_USERNAME,

@@ -273,6 +273,8 @@ export const auditQuery = z.strictObject({
       'case_view', 'reveal', 'transition', 'export', 'staff_create', 'staff_update', 'bureau_create', 'bureau_update', 'hotspot_seen',
       // Reads and resends staff make outside the case page, and refused confirmations of a full export.
       'evidence_view', 'delivery_resend', 'export_reauth_failed',
+      // Staff sign-in.
+      'staff_login', 'staff_login_failed', 'staff_locked',
     ])
     .optional(),
   caseNumber: z.string().max(32).optional(),

@@ -229,6 +229,9 @@ describe('daily limits on provider calls', () => {
     expect(sixth.status).toBe(429);
     expect(sixth.body.error).toEqual({ code: 'IDENTITY_ATTEMPTS_EXCEEDED', message: '今日实名认证次数已达上限（5 次），请明天再试' });
     expect((await calls()) - before).toBe(5);
+    // Until the next midnight, Beijing time.
+    const shanghaiNowS = Math.floor(Date.now() / 1000) + 8 * 3600;
+    expect(Number(sixth.headers.get('retry-after'))).toBeCloseTo(86_400 - (shanghaiNowS % 86_400), -1);
   });
 
   it('an ID number gets five provider calls a day across all users', async () => {

@@ -39,9 +39,33 @@ function withDatabase(uri: string, db: string): string {
   return url.toString();
 }
 
+/**
+ * Rate limits high enough that no suite meets one by accident (suites file many cases and sign in
+ * many consumers from one address); a suite that tests a limit sets its own low value.
+ */
+export const UNLIMITED: Record<string, string> = Object.fromEntries(
+  [
+    'LIMIT_LOGIN_IP',
+    'LIMIT_LOGIN_CODE',
+    'LIMIT_REFRESH_IP',
+    'LIMIT_STAFF_LOGIN_IP',
+    'LIMIT_STAFF_FAILURES_IP',
+    'LIMIT_IDENTITY_IP',
+    'LIMIT_PHONE_USER',
+    'LIMIT_SUBMIT_USER',
+    'LIMIT_SUBMIT_IP',
+    'LIMIT_UPLOAD_USER',
+    'LIMIT_UPLOAD_BYTES_USER',
+    'LIMIT_UPLOAD_IP',
+    'LIMIT_LOOKUP_IP',
+  ].map((name) => [name, name === 'LIMIT_UPLOAD_BYTES_USER' ? '100000000000/1d' : '1000000/1m']),
+);
+
 /** The environment a BFF or worker process needs to share a harness's database, Redis and stand-ins. */
 export function processEnv(c: Deps['config']): Record<string, string> {
   return {
+    NODE_ENV: 'test',
+    ...UNLIMITED,
     MONGODB_URI: c.mongodbUri,
     REDIS_URL: c.redisUrl,
     REDIS_PREFIX: c.redisPrefix,
@@ -86,6 +110,7 @@ export async function startHarness(env: Record<string, string> = {}, opts: { mon
     // Suites that write entries straight into cases rely on the scan finding them soon.
     OUTBOX_SCAN_MS: '200',
     LOG_LEVEL: 'info',
+    ...UNLIMITED,
     ...env,
   });
   // Logs are kept so tests can scan them for personal data.

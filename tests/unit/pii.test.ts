@@ -48,7 +48,7 @@ describe('personal data sealing', () => {
 });
 
 describe('personal data configuration', () => {
-  const base = { MONGODB_URI: 'mongodb://127.0.0.1:1/x', REDIS_URL: 'redis://127.0.0.1:1' };
+  const base = { NODE_ENV: 'test', MONGODB_URI: 'mongodb://127.0.0.1:1/x', REDIS_URL: 'redis://127.0.0.1:1' };
 
   it('parses PII_KEYS with a chosen current key', () => {
     const config = loadConfig({ ...base, PII_KEYS: `a:${k1.toString('base64')},b:${k2.toString('base64')}`, PII_KEY_ID: 'b' });

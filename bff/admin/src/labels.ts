@@ -63,6 +63,9 @@ export const AUDIT_LABELS: Record<string, string> = {
   evidence_view: '查看证据',
   delivery_resend: '重发订阅消息',
   export_reauth_failed: '导出验证密码错误',
+  staff_login: '登录',
+  staff_login_failed: '登录失败',
+  staff_locked: '登录失败过多被锁定',
 };
 
 export const DELIVERY_STATUS: Record<string, { label: string; color: string }> = {

@@ -1,5 +1,8 @@
 /** The one error type: a stable English code for programs, a Chinese message for people. */
 export class AppError extends Error {
+  /** Sent as Retry-After (seconds) with the error: when the client may try again. */
+  retryAfterS?: number;
+
   constructor(
     public status: number,
     public code: string,

@@ -34,6 +34,7 @@ export function errorMiddleware(logger: Logger): Middleware {
         logger.warn({ db: describeDbError(err), path: ctx.path, requestId: ctx.state.requestId }, 'database unavailable');
         ctx.set('Retry-After', String(RETRY_AFTER_S));
       } else if (e.status >= 500) logger.error({ err, path: ctx.path, requestId: ctx.state.requestId }, 'request failed');
+      if (e.retryAfterS) ctx.set('Retry-After', String(e.retryAfterS));
       ctx.status = e.status;
       const fields = Array.isArray(e.details) ? e.details : undefined;
       ctx.body = { error: { code: e.code, message: e.message, ...(fields ? { fields } : {}), ...e.extra } };

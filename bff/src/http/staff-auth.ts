@@ -5,6 +5,11 @@ import { AppError } from './errors';
 
 export const SESSION_COOKIE = 'sid';
 
+/** The session cookie's attributes; Secure whenever the app runs in production (behind HTTPS). */
+export function sessionCookie(deps: Deps, maxAgeMs: number) {
+  return { httpOnly: true, sameSite: 'strict' as const, secure: deps.config.production, path: '/api/v1/admin', maxAge: maxAgeMs };
+}
+
 /** Staff session cookie; every state-changing request must also carry the session's CSRF token. */
 export function requireStaff(deps: Deps): Middleware {
   return async (ctx, next) => {

@@ -123,6 +123,10 @@ function reasonOf(err: unknown): string {
 }
 
 export function createAlipayClient(opts: AlipayClientOptions): AlipayClient {
+  // Without Alipay's public key the SDK skips the signature check and believes any reply: refuse to
+  // start instead (outside production the stand-in's key is configured, see config/sandbox.ts).
+  if (!opts.alipayPublicKey.trim()) throw new Error('ALIPAY_PUBLIC_KEY is required: Alipay replies are never accepted unsigned');
+  if (!opts.privateKey.trim()) throw new Error('ALIPAY_PRIVATE_KEY is required to sign requests to Alipay');
   const sdk = new AlipaySdk({
     appId: opts.appId,
     privateKey: opts.privateKey,

@@ -11,10 +11,9 @@ interface Credentials {
 }
 
 function loginErrorText(err: unknown): string {
-  if (err instanceof ApiError) {
-    // The server's LOGIN_FAILED text is the same; fixing it here keeps the form's wording stable.
-    return err.code === 'LOGIN_FAILED' ? '用户名或密码错误' : err.message;
-  }
+  // The server words LOGIN_FAILED alike for a wrong password, an unknown name and a locked account,
+  // with the hint that repeated failures make one wait; RATE_LIMITED says to try later.
+  if (err instanceof ApiError) return err.message;
   return '登录失败，请稍后重试';
 }
 

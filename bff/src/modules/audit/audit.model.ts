@@ -15,6 +15,10 @@ export const AUDIT_ACTIONS = [
   'evidence_view',
   'delivery_resend',
   'export_reauth_failed',
+  // Staff sign-in: successes, failures (wrong password, unknown name, locked) and lockouts.
+  'staff_login',
+  'staff_login_failed',
+  'staff_locked',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -13,7 +13,14 @@ export interface AuditFacts {
   detail?: string;
 }
 
-export async function record(deps: Deps, staff: StaffSession, facts: AuditFacts): Promise<void> {
+/** Who acted: a signed-in staff member, or for a failed sign-in the account tried (or '-' when there is none). */
+export interface AuditActor {
+  staffId: string;
+  username: string;
+  role: string;
+}
+
+export async function record(deps: Deps, staff: AuditActor, facts: AuditFacts): Promise<void> {
   await deps.models.AuditEntry.create({
     at: new Date(),
     staffId: staff.staffId,

@@ -3,7 +3,16 @@ import { retryingUpsert } from '../../infra/db';
 import { AppError } from '../../http/errors';
 import type { Platform } from '../../../../shared/api/common';
 import type { SessionReply, UserView } from '../../../../shared/api/auth';
-import { issueRefreshToken, revokeRefreshToken, revokeUserSessions, rotateRefreshToken, signAccessToken } from './tokens';
+import {
+  issueRefreshToken,
+  revokeAccessToken,
+  revokeRefreshToken,
+  revokeUserSessions,
+  rotateRefreshToken,
+  signAccessToken,
+  verifyAccessToken,
+  type AccessClaims,
+} from './tokens';
 
 type UserDoc = { _id: unknown; platform: string; verified?: boolean | null };
 
@@ -11,11 +20,12 @@ export function toUserView(user: UserDoc): UserView {
   return { id: String(user._id), platform: user.platform as Platform, verified: Boolean(user.verified) };
 }
 
-async function session(deps: Deps, user: UserDoc, refreshToken?: string): Promise<SessionReply> {
+async function session(deps: Deps, user: UserDoc, rotated?: { token: string; family: string }): Promise<SessionReply> {
   const view = toUserView(user);
+  const refresh = rotated ?? (await issueRefreshToken(deps, view.id, view.platform));
   return {
-    accessToken: signAccessToken(deps, { sub: view.id, platform: view.platform }),
-    refreshToken: refreshToken ?? (await issueRefreshToken(deps, view.id, view.platform)),
+    accessToken: signAccessToken(deps, { sub: view.id, platform: view.platform, family: refresh.family }),
+    refreshToken: refresh.token,
     expiresIn: deps.config.jwt.accessTtlS,
     user: view,
   };
@@ -42,11 +52,24 @@ export async function refresh(deps: Deps, refreshToken: string): Promise<Session
   const rotated = await rotateRefreshToken(deps, refreshToken);
   const user = await deps.models.User.findById(rotated.userId).lean();
   if (!user) throw new AppError(401, 'REFRESH_INVALID', '登录已失效，请重新登录');
-  return session(deps, user, rotated.token);
+  return session(deps, user, rotated);
 }
 
-export async function logout(deps: Deps, refreshToken: string): Promise<void> {
+/**
+ * Signs this device out: the refresh token's family ends, and with it every access token issued
+ * from it; the access token the client sent, if any and still valid, is revoked by its id as well.
+ */
+export async function logout(deps: Deps, refreshToken: string, bearer?: string): Promise<void> {
   await revokeRefreshToken(deps, refreshToken);
+  if (!bearer) return;
+  let claims: AccessClaims;
+  try {
+    claims = verifyAccessToken(deps, bearer);
+  } catch {
+    // An expired or foreign token has nothing left to revoke; signing out still succeeds.
+    return;
+  }
+  await revokeAccessToken(deps, claims);
 }
 
 /** Signs the user out everywhere: every device, both tokens. */

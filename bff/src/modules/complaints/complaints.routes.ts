@@ -3,6 +3,7 @@ import type { Api } from '../../http/api';
 import type { Deps } from '../../context';
 import { AppError } from '../../http/errors';
 import { requireConsumer } from '../../http/consumer-auth';
+import { perAddress, perUser } from '../../http/rate-limit';
 import {
   caseNumberParam,
   complaintCreateBody,
@@ -25,18 +26,20 @@ function keyOf(ctx: Context): string {
 
 export function complaintRoutes(api: Api, deps: Deps): void {
   const auth = [requireConsumer(deps)];
+  const { limits } = deps.config;
+  const submitIp = perAddress(deps, 'submit-ip', limits.submitIp);
   api.route(
     {
       method: 'post',
       path: '/complaints',
-      errors: [403, 409],
       tag: 'complaints',
       summary: '提交投诉（同一 Idempotency-Key 只生成一件；同一经营者已有在办投诉时答 409，fileAnyway 时关联两件）',
       security: 'bearer',
       body: complaintCreateBody,
       response: complaintSummary,
       status: 201,
-      middleware: auth,
+      errors: [403, 409, 422, 429],
+      middleware: [...auth, submitIp, perUser(deps, 'complaint-user', limits.submitUser)],
     },
     ({ body, ctx }) => complaints.submitComplaint(deps, ctx.state.user, keyOf(ctx), body),
   );
@@ -50,7 +53,8 @@ export function complaintRoutes(api: Api, deps: Deps): void {
       body: reportCreateBody,
       response: complaintSummary,
       status: 201,
-      middleware: auth,
+      errors: [403, 409, 422, 429],
+      middleware: [...auth, submitIp, perUser(deps, 'report-user', limits.submitUser)],
     },
     ({ body, ctx }) => complaints.submitReport(deps, ctx.state.user, keyOf(ctx), body),
   );
@@ -96,7 +100,8 @@ export function complaintRoutes(api: Api, deps: Deps): void {
       security: 'bearer',
       query: respondentQuery,
       response: respondentSuggestions,
-      middleware: auth,
+      errors: [429],
+      middleware: [...auth, perAddress(deps, 'lookup-ip', limits.lookupIp)],
     },
     async ({ query, ctx }) => ({ items: await complaints.suggestRespondents(deps, ctx.state.user, query.q) }),
   );

@@ -116,7 +116,10 @@ async function spendProviderCall(deps: Deps, userId: string, idIndex: string): P
   const [byUser, byId] = [Number(replies[0]), Number(replies[2])];
   const limit = deps.config.identity.dailyCalls;
   if (byUser > limit || byId > limit) {
-    throw new AppError(429, 'IDENTITY_ATTEMPTS_EXCEEDED', `今日实名认证次数已达上限（${limit} 次），请明天再试`);
+    const error = new AppError(429, 'IDENTITY_ATTEMPTS_EXCEEDED', `今日实名认证次数已达上限（${limit} 次），请明天再试`);
+    // The count starts again at midnight, Beijing time.
+    error.retryAfterS = 86_400 - (Math.floor(Date.now() / 1000 + 8 * 3600) % 86_400);
+    throw error;
   }
 }
 

@@ -8,9 +8,15 @@ import type { Deps } from '../../context';
 
 const key = (deps: Deps) => deps.key('outbox', 'announced');
 
+/**
+ * The most announcements kept while no relay takes them (every worker down): the oldest beyond it
+ * are dropped, and the relay's scan finds their cases, so Redis does not grow without bound.
+ */
+export const MAX_ANNOUNCED = 100_000;
+
 export async function announceOutbox(deps: Deps, caseId: string): Promise<void> {
   try {
-    await deps.redis.rPush(key(deps), caseId);
+    await deps.redis.multi().rPush(key(deps), caseId).lTrim(key(deps), -MAX_ANNOUNCED, -1).exec();
   } catch (err) {
     deps.logger.warn({ err: (err as Error).message }, 'outbox announcement lost; the next scan finds the entry');
   }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { Api } from '../../http/api';
 import type { Deps } from '../../context';
-import { requireStaff, SESSION_COOKIE } from '../../http/staff-auth';
+import { requireStaff, SESSION_COOKIE, sessionCookie } from '../../http/staff-auth';
+import { clientAddress } from '../../http/rate-limit';
 import {
   adminCaseDetail,
   adminCaseList,
@@ -22,24 +23,26 @@ export function adminRoutes(api: Api, deps: Deps): void {
   const numberParam = caseNumberParam;
 
   api.route(
-    { method: 'post', path: '/admin/login', errors: [401, 423], tag: 'admin', summary: '工作人员登录', body: adminLoginBody, response: staffSessionReply },
+    {
+      method: 'post',
+      path: '/admin/login',
+      tag: 'admin',
+      summary: '工作人员登录（密码错误、用户名不存在、账号锁定答复相同）',
+      body: adminLoginBody,
+      response: staffSessionReply,
+      errors: [401, 429],
+    },
     async ({ body, ctx }) => {
-      const { sid, session } = await staffService.login(deps, body.username, body.password);
-      ctx.cookies.set(SESSION_COOKIE, sid, {
-        httpOnly: true,
-        sameSite: 'strict',
-        secure: deps.config.production,
-        path: '/api/v1/admin',
-        maxAge: deps.config.staffSessionTtlS * 1000,
-      });
+      const { sid, session } = await staffService.login(deps, body.username, body.password, clientAddress(ctx));
+      ctx.cookies.set(SESSION_COOKIE, sid, sessionCookie(deps, deps.config.staffSessionTtlS * 1000));
       return staffService.staffView(deps, session);
     },
   );
   api.route(
     { method: 'post', path: '/admin/logout', tag: 'admin', summary: '退出登录', security: 'staffCookie', middleware: staff },
     async ({ ctx }) => {
-      await staffService.logout(deps, ctx.state.sid);
-      ctx.cookies.set(SESSION_COOKIE, '', { path: '/api/v1/admin', maxAge: 0 });
+      await staffService.logout(deps, ctx.state.staff, ctx.state.sid);
+      ctx.cookies.set(SESSION_COOKIE, '', sessionCookie(deps, 0));
     },
   );
   api.route(

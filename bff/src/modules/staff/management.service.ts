@@ -7,7 +7,7 @@ import { AppError } from '../../http/errors';
 import * as audit from '../audit/audit.service';
 import { requireRole } from './access';
 import { requireCounty } from '../regions/regions.service';
-import { endSessions, hashPassword, type Role, type StaffSession } from './staff.service';
+import { clearLoginFailures, endSessions, hashPassword, type Role, type StaffSession } from './staff.service';
 import type { bureauCreateBody, bureauUpdateBody, staffCreateBody, staffUpdateBody } from '../../../../shared/api/admin';
 
 
@@ -122,14 +122,12 @@ export async function updateStaff(deps: Deps, staff: StaffSession, id: string, b
   if (body.displayName) $set.displayName = body.displayName;
   if (body.active !== undefined) $set.active = body.active;
   if (body.password) $set.passwordHash = await hashPassword(body.password);
-  if (body.unlock) {
-    $set.failedLogins = 0;
-    $unset.lockedUntil = 1;
-  }
+  if (body.unlock) $unset.lockedUntil = 1;
   const updated = await deps.models.Staff.findByIdAndUpdate(id, { $set, ...(Object.keys($unset).length ? { $unset } : {}) }, { returnDocument: 'after' }).lean<StaffDoc>();
   if (!updated) throw new AppError(404, 'NOT_FOUND', '工作人员不存在');
   // A session carries the scope it was opened with; a changed account signs in again.
   if (scopeChanged || body.active === false || body.password) await endSessions(deps, id);
+  if (body.unlock) await clearLoginFailures(deps, current.username);
   const changed = Object.keys(body).filter((k) => k !== 'password').concat(body.password ? ['password'] : []);
   await audit.record(deps, staff, { action: 'staff_update', target: current.username, detail: changed.join(',') });
   return accountView(updated);

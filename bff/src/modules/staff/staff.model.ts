@@ -20,7 +20,7 @@ const staffSchema = new Schema(
     bureauCode: { type: String, required: true },
     // Empty for admins, whose scope is everything.
     regionPrefix: { type: String, default: '' },
-    failedLogins: { type: Number, default: 0 },
+    // Until when the account is locked for everyone (shown to admins; the counts live in Redis).
     lockedUntil: { type: Date },
     active: { type: Boolean, default: true },
   },
