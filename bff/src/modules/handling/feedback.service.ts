@@ -10,6 +10,7 @@ import { STATUS_LABELS, type CaseType, type ComplaintStatus } from '../../../../
 import { runningClock, type ClockKind } from '../../../../shared/complaint/deadlines';
 import { isValidCaseNumber } from '../../../../shared/complaint/case-number';
 import { beijingDate } from '../../../../shared/calendar/working-days';
+import { caseField, openCase, sealCaseValue } from '../complaints/case-seal';
 
 const CLOCK_LABELS: Record<ClockKind, string> = {
   accept: '受理期限',
@@ -28,7 +29,8 @@ async function loadMine(deps: Deps, user: ConsumerRef, number: string): Promise<
   return doc;
 }
 
-function progressView(doc: CaseDoc) {
+function progressView(deps: Deps, stored: CaseDoc) {
+  const doc = openCase(deps.pii, stored);
   const status = doc.status as ComplaintStatus;
   const clock = runningClock(
     { type: doc.type as CaseType, status, deadlines: doc.deadlines, pausedOn: doc.pausedOn },
@@ -55,7 +57,7 @@ function progressView(doc: CaseDoc) {
 }
 
 export async function progress(deps: Deps, user: ConsumerRef, number: string) {
-  return progressView(await loadMine(deps, user, number));
+  return progressView(deps, await loadMine(deps, user, number));
 }
 
 /** One feedback per closed case; the conditional update makes a racing second one lose. */
@@ -67,12 +69,21 @@ export async function giveFeedback(deps: Deps, user: ConsumerRef, number: string
   const updated = await deps.models.Case.findOneAndUpdate(
     { _id: doc._id, status: 'closed', feedback: mongoose.trusted({ $exists: false }) },
     {
-      $set: { feedback: { satisfied: body.satisfied, ...(body.text ? { text: body.text } : {}), at: now } },
+      $set: { feedback: { satisfied: body.satisfied, ...(body.text ? { text: sealCaseValue(deps.pii, doc._id, caseField.feedbackText, body.text) } : {}), at: now } },
       $inc: { version: 1 },
-      $push: { timeline: { at: now, actor: 'consumer', action: 'feedback', from: 'closed', to: 'closed', note: body.satisfied ? '满意' : '不满意' } },
+      $push: {
+        timeline: {
+          at: now,
+          actor: 'consumer',
+          action: 'feedback',
+          from: 'closed',
+          to: 'closed',
+          note: sealCaseValue(deps.pii, doc._id, caseField.timelineNote(now), body.satisfied ? '满意' : '不满意'),
+        },
+      },
     },
     { returnDocument: 'after' },
   ).lean<CaseDoc>();
   if (!updated) throw new AppError(409, 'FEEDBACK_EXISTS', '您已评价过这件投诉');
-  return progressView(updated);
+  return progressView(deps, updated);
 }
