@@ -4,6 +4,7 @@ import mongoose from 'mongoose';
 import { seed } from '../../bff/src/seed';
 import { insertCases } from '../../bff/src/seed/cases';
 import { COLUMNS, ANONYMOUS, beijingTime } from '../../bff/src/modules/export/export.columns';
+import { caseField, casePlace } from '../../bff/src/modules/complaints/case-seal';
 import { STATUS_LABELS, type ComplaintStatus } from '../../shared/complaint/status';
 import { startHarness, type Harness } from '../support/harness';
 import { createStaff, signIn, STAFF_PASSWORD, type StaffClient } from '../support/handling';
@@ -56,6 +57,7 @@ async function csvOf(client: StaffClient, query = '') {
 }
 
 type Lean = {
+  _id: mongoose.Types.ObjectId;
   number: string;
   status: string;
   bureauCode: string;
@@ -117,8 +119,8 @@ describe('CSV export', () => {
     }
     const text = res.bytes.toString('utf8');
     for (const d of docs.filter((x) => x.complainant?.phoneSealed)) {
-      expect(text).not.toContain(h.deps.pii.open(d.complainant!.phoneSealed!));
-      if (d.complainant!.idNumberSealed) expect(text).not.toContain(h.deps.pii.open(d.complainant!.idNumberSealed));
+      expect(text).not.toContain(h.deps.pii.open(d.complainant!.phoneSealed!, casePlace(d._id, caseField.complainant('phone'))));
+      if (d.complainant!.idNumberSealed) expect(text).not.toContain(h.deps.pii.open(d.complainant!.idNumberSealed, casePlace(d._id, caseField.complainant('idNumber'))));
     }
   });
 });
@@ -158,9 +160,9 @@ describe('personal data', () => {
     const docs = await casesWhere({ bureauCode: '110105', type: 'complaint' });
     for (const d of docs) {
       const row = rows.find((r) => r[0] === d.number)!;
-      expect(row[col('投诉/举报人')]).toBe(h.deps.pii.open(d.complainant!.nameSealed!));
-      expect(row[col('联系电话')]).toBe(h.deps.pii.open(d.complainant!.phoneSealed!));
-      expect(res.bytes.toString('utf8')).not.toContain(h.deps.pii.open(d.complainant!.idNumberSealed!));
+      expect(row[col('投诉/举报人')]).toBe(h.deps.pii.open(d.complainant!.nameSealed!, casePlace(d._id, caseField.complainant('name'))));
+      expect(row[col('联系电话')]).toBe(h.deps.pii.open(d.complainant!.phoneSealed!, casePlace(d._id, caseField.complainant('phone'))));
+      expect(res.bytes.toString('utf8')).not.toContain(h.deps.pii.open(d.complainant!.idNumberSealed!, casePlace(d._id, caseField.complainant('idNumber'))));
     }
     const audits = await exportAudits();
     expect(JSON.parse(audits[audits.length - 1].detail)).toMatchObject({ state: 'completed', personal: 'full', rows: docs.length });
