@@ -46,7 +46,7 @@ const one = (doc: Document, path: string, place: SealPlace): Entry[] => {
 export const TARGETS: readonly Target[] = [
   {
     collection: 'cases',
-    projection: { complainant: 1, description: 1, 'business.demands': 1, 'timeline.at': 1, 'timeline.note': 1, pauseNote: 1, pauses: 1, transfers: 1, feedback: 1 },
+    projection: { complainant: 1, description: 1, 'business.demands': 1, 'timeline.at': 1, 'timeline.note': 1, pauseNote: 1, pauses: 1, transfers: 1, feedback: 1, deliveries: 1 },
     entries: (doc) => caseSealedEntries(doc as CaseText).map((e) => ({ path: e.path, place: casePlace(doc._id, e.field), value: e.value, maybePlain: e.maybePlain })),
   },
   {

@@ -4,6 +4,9 @@
  * notes, testing notes, transfer reasons, the consumer's feedback). Services store sealed values
  * and open them when a case is shown; the key rotation walks the same list.
  *
+ * The data of an outbox entry (the subscription message, which can quote a staff note) is sealed
+ * as JSON too, and opened by the sender.
+ *
  * An entry of a list is bound to what identifies it in the case (its time), so a note cannot be
  * moved to another step either (an internal reassignment's note shown on a public step).
  */
@@ -23,6 +26,8 @@ export const caseField = {
   pauseEntryNote: (from: string) => `pauses.note@${from}`,
   transferReason: (at: Date) => `transfers.reason@${at.toISOString()}`,
   feedbackText: 'feedback.text',
+  /** The message of an outbox entry: it can quote a staff note. */
+  deliveryData: (key: string) => `deliveries.${key}.data`,
 } as const;
 
 export const casePlace = (id: Id, field: string): SealPlace => ({ collection: CASES, field, id });
@@ -81,7 +86,9 @@ export interface SealedEntry {
 const COMPLAINANT_FIELDS = ['name', 'idNumber', 'phone', 'address'] as const;
 
 /** Every sealed value of a stored case, for the key rotation. */
-export function caseSealedEntries(doc: CaseText & { complainant?: Maybe<Partial<Record<string, Maybe<string>>>> }): SealedEntry[] {
+export function caseSealedEntries(
+  doc: CaseText & { complainant?: Maybe<Partial<Record<string, Maybe<string>>>>; deliveries?: Maybe<Record<string, { data?: unknown }>> },
+): SealedEntry[] {
   const out: SealedEntry[] = [];
   for (const f of COMPLAINANT_FIELDS) {
     const value = doc.complainant?.[`${f}Sealed`];
@@ -97,5 +104,9 @@ export function caseSealedEntries(doc: CaseText & { complainant?: Maybe<Partial<
   doc.pauses?.forEach((p, i) => text(`pauses.${i}.note`, caseField.pauseEntryNote(p.from), p.note));
   doc.transfers?.forEach((t, i) => text(`transfers.${i}.reason`, caseField.transferReason(t.at), t.reason));
   text('feedback.text', caseField.feedbackText, doc.feedback?.text);
+  // Entries written before their data was sealed hold an object; those stay as they are (sent or soon sent).
+  for (const [key, d] of Object.entries(doc.deliveries ?? {})) {
+    if (typeof d.data === 'string') out.push({ path: `deliveries.${key}.data`, field: caseField.deliveryData(key), value: d.data, maybePlain: false });
+  }
   return out;
 }

@@ -412,7 +412,8 @@ export async function transition(deps: Deps, staff: StaffSession, number: string
         })
       : undefined;
     if (delivery) {
-      $set[`deliveries.${delivery.key}`] = delivery;
+      const data = sealCaseValue(deps.pii, doc._id, caseField.deliveryData(delivery.key), JSON.stringify(delivery.data));
+      $set[`deliveries.${delivery.key}`] = { ...delivery, data };
       $inc.outboxPending = 1;
     }
   }
