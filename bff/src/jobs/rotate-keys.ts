@@ -103,6 +103,8 @@ export interface RotationOptions {
   onProgress?: (p: RotationProgress) => void;
   /** Told the place (never the value) of a value that does not open. */
   onFailure?: (place: SealPlace, err: SealedValueError) => void;
+  /** Runs between reading a document and writing it (tests put a concurrent change of the app there). */
+  beforeWrite?: (collection: string, id: unknown) => Promise<void>;
 }
 
 export interface RotationResult {
@@ -175,6 +177,7 @@ export async function rotateKeys(conn: Connection, pii: Pii, opts: RotationOptio
             filter[e.path] = e.value;
             $set[e.path] = e.next;
           }
+          await opts.beforeWrite?.(target.collection, doc._id);
           const r = await collection.updateOne(filter, { $set });
           if (r.matchedCount === 1) {
             c.updated += 1;
