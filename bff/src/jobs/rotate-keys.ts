@@ -115,6 +115,7 @@ export interface RotationResult {
 }
 
 const MAX_RETRIES = 5;
+
 const zero = (): Counts => ({ scanned: 0, updated: 0, values: 0, retried: 0, failed: 0 });
 
 /** The new values of a document's stale entries, or null when one does not open. */
@@ -132,6 +133,73 @@ function resealed(pii: Pii, entries: Entry[], opts: RotationOptions): Array<Entr
     }
   }
   return out;
+}
+
+type Collection = ReturnType<NonNullable<Connection['db']>['collection']>;
+
+/** The update of one document: each stale value replaced, on condition it still holds what was read. */
+function planOf(pii: Pii, target: Target, doc: Document, c: Counts, opts: RotationOptions) {
+  const changes = resealed(pii, target.entries(doc), opts);
+  if (!changes) {
+    c.failed += 1;
+    return null;
+  }
+  if (changes.length === 0) return null;
+  const filter: Document = { _id: doc._id };
+  const $set: Document = {};
+  for (const e of changes) {
+    filter[e.path] = e.value;
+    $set[e.path] = e.next;
+  }
+  return { doc, changes, filter, $set };
+}
+
+/**
+ * One write for the batch; a document the app changed since it was read (its condition no longer
+ * holds) is read again and retried alone.
+ */
+async function resealBatch(collection: Collection, target: Target, docs: Document[], c: Counts, pii: Pii, opts: RotationOptions): Promise<void> {
+  const plans = docs.map((doc) => planOf(pii, target, doc, c, opts)).filter((p) => p !== null);
+  if (plans.length === 0) return;
+  for (const p of plans) await opts.beforeWrite?.(target.collection, p.doc._id);
+  const r = await collection.bulkWrite(
+    plans.map((p) => ({ updateOne: { filter: p.filter, update: { $set: p.$set } } })),
+    { ordered: false },
+  );
+  let lost = plans;
+  if (r.matchedCount === plans.length) lost = [];
+  else {
+    // Which writes took: a re-sealed value is new (fresh IV), so finding it means this write did.
+    const now = await collection.find({ _id: { $in: plans.map((p) => p.doc._id) } }, { projection: target.projection }).toArray();
+    const byId = new Map(now.map((d) => [String(d._id), d]));
+    lost = plans.filter((p) => at(byId.get(String(p.doc._id)) ?? {}, p.changes[0].path) !== p.changes[0].next);
+  }
+  for (const p of plans) {
+    if (lost.includes(p)) continue;
+    c.updated += 1;
+    c.values += p.changes.length;
+  }
+  for (const p of lost) {
+    c.retried += 1;
+    await resealOne(collection, target, p.doc._id, c, pii, opts);
+  }
+}
+
+async function resealOne(collection: Collection, target: Target, id: unknown, c: Counts, pii: Pii, opts: RotationOptions): Promise<void> {
+  for (let attempt = 0; attempt <= MAX_RETRIES; attempt += 1) {
+    const doc = await collection.findOne({ _id: id as Types.ObjectId }, { projection: target.projection });
+    const plan = doc && planOf(pii, target, doc, c, opts);
+    if (!plan) return;
+    await opts.beforeWrite?.(target.collection, id);
+    const r = await collection.updateOne(plan.filter, { $set: plan.$set });
+    if (r.matchedCount === 1) {
+      c.updated += 1;
+      c.values += plan.changes.length;
+      return;
+    }
+    c.retried += 1;
+  }
+  throw new Error(`${target.collection} ${String(id)} keeps changing; run the rotation again later`);
 }
 
 export async function rotateKeys(conn: Connection, pii: Pii, opts: RotationOptions = {}): Promise<RotationResult> {
@@ -162,34 +230,7 @@ export async function rotateKeys(conn: Connection, pii: Pii, opts: RotationOptio
         .limit(batchSize)
         .toArray();
       if (docs.length === 0) break;
-      for (const first of docs) {
-        let doc: Document | null = first;
-        for (let attempt = 0; doc; attempt += 1) {
-          const changes = resealed(pii, target.entries(doc), opts);
-          if (!changes) {
-            c.failed += 1;
-            break;
-          }
-          if (changes.length === 0) break;
-          const filter: Document = { _id: doc._id };
-          const $set: Document = {};
-          for (const e of changes) {
-            filter[e.path] = e.value;
-            $set[e.path] = e.next;
-          }
-          await opts.beforeWrite?.(target.collection, doc._id);
-          const r = await collection.updateOne(filter, { $set });
-          if (r.matchedCount === 1) {
-            c.updated += 1;
-            c.values += changes.length;
-            break;
-          }
-          // Changed by the app since it was read: read it again and re-seal what it holds now.
-          c.retried += 1;
-          if (attempt >= MAX_RETRIES) throw new Error(`${target.collection} ${String(doc._id)} keeps changing; run the rotation again later`);
-          doc = await collection.findOne({ _id: doc._id }, { projection: target.projection });
-        }
-      }
+      await resealBatch(collection, target, docs, c, pii, opts);
       c.scanned += docs.length;
       scannedThisRun += docs.length;
       batches += 1;
