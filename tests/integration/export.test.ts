@@ -4,6 +4,7 @@ import mongoose from 'mongoose';
 import { seed } from '../../bff/src/seed';
 import { insertCases } from '../../bff/src/seed/cases';
 import { COLUMNS, ANONYMOUS, beijingTime } from '../../bff/src/modules/export/export.columns';
+import { caseField, casePlace } from '../../bff/src/modules/complaints/case-seal';
 import { STATUS_LABELS, type ComplaintStatus } from '../../shared/complaint/status';
 import { startHarness, type Harness } from '../support/harness';
 import { createStaff, insertCase, signIn, STAFF_PASSWORD, type StaffClient } from '../support/handling';
@@ -59,6 +60,7 @@ async function csvOf(client: StaffClient, query = '') {
 }
 
 type Lean = {
+  _id: mongoose.Types.ObjectId;
   number: string;
   status: string;
   bureauCode: string;
@@ -120,8 +122,8 @@ describe('CSV export', () => {
     }
     const text = res.bytes.toString('utf8');
     for (const d of docs.filter((x) => x.complainant?.phoneSealed)) {
-      expect(text).not.toContain(h.deps.pii.open(d.complainant!.phoneSealed!));
-      if (d.complainant!.idNumberSealed) expect(text).not.toContain(h.deps.pii.open(d.complainant!.idNumberSealed));
+      expect(text).not.toContain(h.deps.pii.open(d.complainant!.phoneSealed!, casePlace(d._id, caseField.complainant('phone'))));
+      if (d.complainant!.idNumberSealed) expect(text).not.toContain(h.deps.pii.open(d.complainant!.idNumberSealed, casePlace(d._id, caseField.complainant('idNumber'))));
     }
   });
 });
@@ -179,9 +181,9 @@ describe('personal data in full', () => {
     expect(rows).toHaveLength(docs.length);
     for (const d of docs) {
       const row = rows.find((r) => r[0] === d.number)!;
-      expect(row[col('投诉/举报人')]).toBe(h.deps.pii.open(d.complainant!.nameSealed!));
-      expect(row[col('联系电话')]).toBe(h.deps.pii.open(d.complainant!.phoneSealed!));
-      expect(res.bytes.toString('utf8')).not.toContain(h.deps.pii.open(d.complainant!.idNumberSealed!));
+      expect(row[col('投诉/举报人')]).toBe(h.deps.pii.open(d.complainant!.nameSealed!, casePlace(d._id, caseField.complainant('name'))));
+      expect(row[col('联系电话')]).toBe(h.deps.pii.open(d.complainant!.phoneSealed!, casePlace(d._id, caseField.complainant('phone'))));
+      expect(res.bytes.toString('utf8')).not.toContain(h.deps.pii.open(d.complainant!.idNumberSealed!, casePlace(d._id, caseField.complainant('idNumber'))));
     }
   });
 

@@ -1,5 +1,6 @@
 import mongoose from 'mongoose';
 import { seed } from '../../bff/src/seed';
+import { caseField, casePlace } from '../../bff/src/modules/complaints/case-seal';
 import { scanOnce } from '../../bff/src/jobs/deadlines';
 import { addWorkingDays, beijingDate } from '../../shared/calendar/working-days';
 import { loginAs, startHarness, type Harness } from '../support/harness';
@@ -69,10 +70,12 @@ describe('scope: a case outside it answers 404, never 403', () => {
 
 describe('personal data', () => {
   it('shows masked values, opens a sealed field on request and audits the view and the reveal', async () => {
+    const _id = new mongoose.Types.ObjectId();
+    const seal = (field: 'name' | 'phone', value: string) => h.deps.pii.seal(value, casePlace(_id, caseField.complainant(field)));
     const number = await insertCase(h, {
       owner,
       bureauCode: BUREAUS.chaoyang.code,
-      extra: { complainant: { nameSealed: h.deps.pii.seal('张三'), phoneSealed: h.deps.pii.seal('13800138000'), nameMasked: '张*', phoneMasked: '138****8000' } },
+      extra: { _id, complainant: { nameSealed: seal('name', '张三'), phoneSealed: seal('phone', '13800138000'), nameMasked: '张*', phoneMasked: '138****8000' } },
     });
     const detail = await chaoyang.get(`/admin/cases/${number}`);
     expect(detail.body.complainant).toEqual({ platform: 'wechat', nameMasked: '张*', phoneMasked: '138****8000', revealable: ['name', 'phone'] });

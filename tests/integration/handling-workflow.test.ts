@@ -1,4 +1,6 @@
+import mongoose from 'mongoose';
 import { seed } from '../../bff/src/seed';
+import { caseField, casePlace } from '../../bff/src/modules/complaints/case-seal';
 import { addWorkingDays, beijingDate, workingDaysBetween } from '../../shared/calendar/working-days';
 import { loginAs, startHarness, type Harness } from '../support/harness';
 import { BUREAUS, createStaff, insertCase, seedBureaus, signIn, STAFF_PASSWORD, type StaffClient } from '../support/handling';
@@ -208,7 +210,9 @@ describe('concurrent changes', () => {
 
 describe('reports', () => {
   it('open a case -> the real-name reporter is told, with 5 working days to confirm -> close', async () => {
-    const number = await newCase({ type: 'report', extra: { complainant: { nameSealed: h.deps.pii.seal('李四'), nameMasked: '李*' } } });
+    const _id = new mongoose.Types.ObjectId();
+    const nameSealed = h.deps.pii.seal('李四', casePlace(_id, caseField.complainant('name')));
+    const number = await newCase({ type: 'report', extra: { _id, complainant: { nameSealed, nameMasked: '李*' } } });
     const detail = await handler.get(`/admin/cases/${number}`);
     expect(detail.body.clock.kind).toBe('decide');
     expect(detail.body.actions.map((a: { action: string }) => a.action)).toEqual(['open_case', 'decline', 'transfer']);

@@ -438,8 +438,8 @@ describe('personal data at rest and in logs', () => {
 
     expect(identities.length).toBeGreaterThan(3);
     for (const doc of identities) {
-      expect(doc.name).toMatch(/^v1\./);
-      expect(doc.idNumber).toMatch(/^v1\./);
+      expect(doc.name).toMatch(/^v2\./);
+      expect(doc.idNumber).toMatch(/^v2\./);
     }
     for (const secret of [...SECRETS, ...PHONES, '11010519491231002x']) expect(dump).not.toContain(secret);
   });

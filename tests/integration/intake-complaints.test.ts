@@ -1,6 +1,7 @@
 /** Complaint and report intake through the HTTP API: every field's limits, jurisdiction, idempotency, duplicates, content checks, withdraw. */
 import { randomUUID } from 'node:crypto';
 import { seed } from '../../bff/src/seed';
+import { caseField, casePlace } from '../../bff/src/modules/complaints/case-seal';
 import { addWorkingDays, beijingDate } from '../../shared/calendar/working-days';
 import { isValidCaseNumber } from '../../shared/complaint/case-number';
 import { loginAs, startHarness, type Harness } from '../support/harness';
@@ -251,7 +252,7 @@ describe('submit', () => {
     const doc = await h.deps.models.Case.findOne({ number: res.body.number }).lean();
     expect(JSON.stringify(doc)).not.toContain('13987654321');
     expect(JSON.stringify(doc)).not.toContain('中关村大街27号');
-    expect(h.deps.pii.open(doc!.complainant!.phoneSealed!)).toBe('13987654321');
+    expect(h.deps.pii.open(doc!.complainant!.phoneSealed!, casePlace(doc!._id, caseField.complainant('phone')))).toBe('13987654321');
     const detail = await h.http('GET', `/api/v1/complaints/${res.body.number}`, { token });
     expect(detail.body.complainant).toEqual({ nameMasked: '张*试', phoneMasked: '139****4321', addressMasked: '北京市海淀区中关****' });
     expect(JSON.stringify(detail.body)).not.toContain('13987654321');

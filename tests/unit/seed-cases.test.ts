@@ -1,5 +1,6 @@
 import mongoose from 'mongoose';
-import { complainantRecord, counterName, generateCases, type GeneratedCase } from '../../bff/src/seed/cases';
+import { counterName, generateCases, storedCase, type GeneratedCase } from '../../bff/src/seed/cases';
+import { caseField, casePlace, openCase } from '../../bff/src/modules/complaints/case-seal';
 import { bureauName, countyRegions } from '../../bff/src/modules/regions/regions.service';
 import { caseModel } from '../../bff/src/modules/complaints/complaint.model';
 import { createPii } from '../../bff/src/infra/pii';
@@ -50,7 +51,7 @@ describe('generateCases', () => {
     const Case = caseModel(mongoose.createConnection());
     const pii = createPii({ current: 'k1', keys: { k1: Buffer.alloc(32, 7) }, indexKey: Buffer.alloc(32, 9) });
     for (const c of all) {
-      const doc = new Case(c.contact ? { ...c.doc, complainant: complainantRecord(pii, c.contact) } : c.doc);
+      const doc = new Case(storedCase(pii, c));
       await expect(doc.validate()).resolves.toBeUndefined();
     }
   });
@@ -59,7 +60,7 @@ describe('generateCases', () => {
     const Case = caseModel(mongoose.createConnection());
     const pii = createPii({ current: 'k1', keys: { k1: Buffer.alloc(32, 7) }, indexKey: Buffer.alloc(32, 9) });
     for (const c of all) {
-      const plain = c.contact ? { ...c.doc, complainant: complainantRecord(pii, c.contact) } : c.doc;
+      const plain = storedCase(pii, c);
       expect(new Case(plain).toObject({ flattenMaps: true })).toStrictEqual(plain);
       // insertMany with casting also sets the version key to 0.
       expect(plain.__v).toBe(0);
@@ -169,10 +170,24 @@ describe('generateCases', () => {
       expect(p.person.phone).toMatch(/^1[3-9]\d{9}$/);
     }
     const pii = createPii({ current: 'k1', keys: { k1: Buffer.alloc(32, 7) }, indexKey: Buffer.alloc(32, 9) });
-    const sample = all.find((c) => c.contact?.name)!.contact!;
-    const sealed = complainantRecord(pii, sample);
+    const generated = all.find((c) => c.contact?.name)!;
+    const sample = generated.contact!;
+    const sealed = storedCase(pii, generated).complainant as Record<string, string>;
     expect(sealed).toMatchObject({ nameMasked: maskName(sample.name!), phoneMasked: maskPhone(sample.phone) });
-    expect(pii.open(sealed.idNumberSealed!)).toBe(sample.idNumber);
+    expect(pii.open(sealed.idNumberSealed, casePlace(generated.doc._id, caseField.complainant('idNumber')))).toBe(sample.idNumber);
+  });
+
+  it('stores the description and every note sealed, and they open to the generated text', () => {
+    const pii = createPii({ current: 'k1', keys: { k1: Buffer.alloc(32, 7) }, indexKey: Buffer.alloc(32, 9) });
+    const withNotes = all.filter((c) => (c.doc.timeline as Array<{ note?: string }>).some((t) => t.note)).slice(0, 50);
+    expect(withNotes.length).toBeGreaterThan(0);
+    for (const c of withNotes) {
+      const stored = storedCase(pii, c) as Doc;
+      expect(JSON.stringify(stored)).not.toContain(c.doc.description as string);
+      for (const t of c.doc.timeline as Array<{ note?: string }>) if (t.note) expect(JSON.stringify(stored.timeline)).not.toContain(t.note);
+      const { complainant: _sealedContact, ...opened } = openCase(pii, stored as never) as Doc;
+      expect(opened).toEqual(c.doc);
+    }
   });
 
   it('spreads receipts over the window: fewer on days off, the demo bureau busiest, many provinces', () => {

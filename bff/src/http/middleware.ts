@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Logger } from '../logger';
 import { AppError } from './errors';
 import { describeDbError, isDatabaseUnavailable, isWriteConflict } from '../infra/db';
+import { SealedValueError } from '../infra/pii';
 
 /** Answered while the database cannot serve; clients may retry after a few seconds. */
 export const DATABASE_UNAVAILABLE = 'DATABASE_UNAVAILABLE';
@@ -45,6 +46,9 @@ export function errorMiddleware(logger: Logger): Middleware {
 function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   if (err instanceof z.ZodError) return validationError(err);
+  // A stored value that fails its integrity check (tampered, or copied from another record): the
+  // record is not shown at all, and the log names the place, never the value.
+  if (err instanceof SealedValueError) return new AppError(500, 'SEALED_VALUE_INVALID', '该记录的加密数据校验未通过，无法显示，请联系系统管理员');
   const e = err as { status?: number; statusCode?: number; type?: string; expose?: boolean; code?: number };
   const status = e.status ?? e.statusCode;
   // Body parser and other HTTP errors from Koa's ecosystem carry their own status.

@@ -23,6 +23,8 @@ import { maskName, maskPhone } from '../../../shared/identity/mask';
 import { ID_CONSENT_VERSION } from '../../../shared/api/identity';
 import { createWordMatcher } from '../modules/content/content.service';
 import { respondentKey } from '../modules/complaints/complaints.service';
+import { caseField, sealCase, sealCaseValue, type CaseText } from '../modules/complaints/case-seal';
+import { identityPlace } from '../modules/identity/identity.service';
 import { nameTerms } from '../../../shared/complaint/search-terms';
 import { createRng, hash32, weightedTable, type Rng } from './random';
 import { person, platformsIn, respondent as makeRespondent, type Person, type Respondent } from './people';
@@ -68,8 +70,8 @@ export interface Contact {
 }
 
 export interface GeneratedCase {
-  /** The case document without the complainant, which needs sealing. */
-  doc: Record<string, unknown> & { number: string; type: CaseType; status: ComplaintStatus; bureauCode: string; receivedAt: Date };
+  /** The case document in plain text and without the complainant: storedCase seals it. */
+  doc: Record<string, unknown> & { _id: mongoose.Types.ObjectId; number: string; type: CaseType; status: ComplaintStatus; bureauCode: string; receivedAt: Date };
   contact?: Contact;
 }
 
@@ -436,16 +438,23 @@ export function generateCases(opts: CaseGenOptions): GeneratedCases {
   };
 }
 
-/** The complainant snapshot as the intake stores it: sealed at rest, masked for display. */
-export function complainantRecord(pii: Deps['pii'], c: Contact) {
+/** The complainant snapshot as the intake stores it: sealed at rest (bound to the case), masked for display. */
+export function complainantRecord(pii: Deps['pii'], caseId: mongoose.Types.ObjectId, c: Contact) {
+  const seal = (f: 'name' | 'idNumber' | 'phone' | 'address', value: string) => sealCaseValue(pii, caseId, caseField.complainant(f), value);
   return {
-    ...(c.name ? { nameSealed: pii.seal(c.name), nameMasked: maskName(c.name) } : {}),
-    ...(c.idNumber ? { idNumberSealed: pii.seal(c.idNumber) } : {}),
-    phoneSealed: pii.seal(c.phone),
-    addressSealed: pii.seal(c.address),
+    ...(c.name ? { nameSealed: seal('name', c.name), nameMasked: maskName(c.name) } : {}),
+    ...(c.idNumber ? { idNumberSealed: seal('idNumber', c.idNumber) } : {}),
+    phoneSealed: seal('phone', c.phone),
+    addressSealed: seal('address', c.address),
     phoneMasked: maskPhone(c.phone),
     addressMasked: maskAddress(c.address),
   };
+}
+
+/** A generated case as the intake stores it: its free text and the complainant's details sealed. */
+export function storedCase(pii: Deps['pii'], c: GeneratedCase): GeneratedCase['doc'] {
+  const doc = sealCase(pii, c.doc as GeneratedCase['doc'] & CaseText);
+  return c.contact ? { ...doc, complainant: complainantRecord(pii, c.doc._id, c.contact) } : doc;
 }
 
 export interface InsertOptions {
@@ -524,8 +533,8 @@ export async function insertCases(deps: Deps, opts: InsertOptions): Promise<Inse
     verified.map((c) => ({
       _id: new mongoose.Types.ObjectId(c.identityId),
       idIndex: deps.pii.index('id', c.person.idNumber),
-      name: deps.pii.seal(c.person.name),
-      idNumber: deps.pii.seal(c.person.idNumber),
+      name: deps.pii.seal(c.person.name, identityPlace(c.identityId, 'name')),
+      idNumber: deps.pii.seal(c.person.idNumber, identityPlace(c.identityId, 'idNumber')),
       accounts: [{ userId: c.userId, platform: c.platform, verifiedAt: c.since, consent: { at: c.since, version: ID_CONSENT_VERSION } }],
       linkedUserIds: [],
       version: 0,
@@ -568,8 +577,9 @@ export async function insertCases(deps: Deps, opts: InsertOptions): Promise<Inse
     void write.finally(() => inFlight.delete(write)).catch(() => undefined);
     if (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
   };
-  for (const { doc, contact } of plan.cases(firstSequence)) {
-    batch.push(contact ? { ...doc, complainant: complainantRecord(deps.pii, contact) } : doc);
+  for (const generated of plan.cases(firstSequence)) {
+    const { doc } = generated;
+    batch.push(storedCase(deps.pii, generated));
     tally.add(doc as unknown as CaseFacts, regions.get(doc.bureauCode) ?? '');
     result[doc.type === 'complaint' ? 'complaints' : 'reports'] += 1;
     result.byStatus[doc.status] = (result.byStatus[doc.status] ?? 0) + 1;

@@ -148,6 +148,7 @@ const caseSchema = new Schema(
     complainant: { type: complainantSchema },
     anonymous: { type: Boolean, default: false },
     business: { type: businessSchema },
+    // Sealed at rest, like every free text of a case (demand texts, notes, reasons, feedback, message data): case-seal.ts.
     description: { type: String, required: true },
     evidence: { type: [evidenceRefSchema], default: [] },
     jurisdiction: { type: jurisdictionSchema },

@@ -28,6 +28,7 @@ import { ownedEvidence } from '../evidence/evidence.service';
 import { checkContent } from '../content/content.service';
 import { deleteDraft } from '../drafts/drafts.service';
 import { withNotifications } from '../notify/deliveries.service';
+import { caseField, openCase, sealCaseValue } from './case-seal';
 import { recordCaseChange } from '../insight/counters';
 
 /** States in which a case is still being worked, so a second one against the same respondent is a duplicate. */
@@ -40,7 +41,7 @@ export interface ConsumerRef {
 
 type ComplaintBody = z.output<typeof complaintCreateBody>;
 type ReportBody = z.output<typeof reportCreateBody>;
-type CaseDoc = Case & { _id: unknown };
+type CaseDoc = Case & { _id: mongoose.Types.ObjectId };
 
 export function toSummary(doc: CaseDoc): ComplaintSummary {
   return {
@@ -166,10 +167,12 @@ function respondentRecord(r: RespondentInput) {
   });
 }
 
-function sealContact(deps: Deps, contact: { phone: string; address: string }) {
+type CaseId = mongoose.Types.ObjectId;
+
+function sealContact(deps: Deps, id: CaseId, contact: { phone: string; address: string }) {
   return {
-    phoneSealed: deps.pii.seal(contact.phone),
-    addressSealed: deps.pii.seal(contact.address),
+    phoneSealed: sealCaseValue(deps.pii, id, caseField.complainant('phone'), contact.phone),
+    addressSealed: sealCaseValue(deps.pii, id, caseField.complainant('address'), contact.address),
     phoneMasked: maskPhone(contact.phone),
     addressMasked: maskAddress(contact.address),
   };
@@ -179,10 +182,14 @@ const byKey = (deps: Deps, userId: string, idempotencyKey: string) =>
   deps.models.Case.findOne({ 'owner.userId': userId, idempotencyKey }).lean<CaseDoc>();
 
 /** The verified person filing a complaint, sealed for the case (Art 9: the complainant's name). */
-async function requirePerson(deps: Deps, userId: string) {
+async function requirePerson(deps: Deps, userId: string, id: CaseId) {
   const person = await verifiedPerson(deps, userId);
   if (!person) throw new AppError(403, 'IDENTITY_REQUIRED', '投诉需要先完成实名认证');
-  return { nameSealed: deps.pii.seal(person.name), idNumberSealed: deps.pii.seal(person.idNumber), nameMasked: maskName(person.name) };
+  return {
+    nameSealed: sealCaseValue(deps.pii, id, caseField.complainant('name'), person.name),
+    idNumberSealed: sealCaseValue(deps.pii, id, caseField.complainant('idNumber'), person.idNumber),
+    nameMasked: maskName(person.name),
+  };
 }
 
 /** An open complaint of the same person against the same business (same credit code, or same name). */
@@ -201,6 +208,8 @@ async function openCaseAgainst(deps: Deps, userId: string, r: RespondentInput) {
 const textOf = (...parts: Array<string | undefined>) => parts.filter(Boolean).join('\n');
 
 interface NewCase {
+  /** Made before the case is stored: its sealed values are bound to it. */
+  id: CaseId;
   type: CaseType;
   user: ConsumerRef;
   idempotencyKey: string;
@@ -218,6 +227,7 @@ async function createCase(deps: Deps, c: NewCase): Promise<CaseDoc> {
   try {
     const doc = await Case.create({
       ...c.fields,
+      _id: c.id,
       number,
       type: c.type,
       status: 'submitted',
@@ -228,7 +238,16 @@ async function createCase(deps: Deps, c: NewCase): Promise<CaseDoc> {
       deadlines: initialDeadlines(c.type, date),
       flags,
       flagged: flags.length > 0,
-      timeline: [{ at: receivedAt, actor: 'consumer', action: 'submit', from: null, to: 'submitted', ...(flags.length ? { note: '内容需人工复核' } : {}) }],
+      timeline: [
+        {
+          at: receivedAt,
+          actor: 'consumer',
+          action: 'submit',
+          from: null,
+          to: 'submitted',
+          ...(flags.length ? { note: sealCaseValue(deps.pii, c.id, caseField.timelineNote(receivedAt), '内容需人工复核') } : {}),
+        },
+      ],
     });
     const created = doc.toObject() as CaseDoc;
     await recordCaseChange(deps, null, created);
@@ -248,7 +267,8 @@ async function createCase(deps: Deps, c: NewCase): Promise<CaseDoc> {
 export async function submitComplaint(deps: Deps, user: ConsumerRef, idempotencyKey: string, body: ComplaintBody): Promise<ComplaintSummary> {
   const existing = await byKey(deps, user.id, idempotencyKey);
   if (existing) return toSummary(existing);
-  const person = await requirePerson(deps, user.id);
+  const id = new mongoose.Types.ObjectId();
+  const person = await requirePerson(deps, user.id, id);
   const evidence = await ownedEvidence(deps, user.id, body.evidenceIds);
   const jurisdiction = await recommendBureau(deps, { basis: body.jurisdiction.basis, channel: body.business.channel, respondent: body.respondent });
 
@@ -262,6 +282,7 @@ export async function submitComplaint(deps: Deps, user: ConsumerRef, idempotency
   }
 
   const doc = await createCase(deps, {
+    id,
     type: 'complaint',
     user,
     idempotencyKey,
@@ -270,9 +291,13 @@ export async function submitComplaint(deps: Deps, user: ConsumerRef, idempotency
       bureauCode: jurisdiction.bureau.code,
       jurisdiction: { basis: jurisdiction.basis, regionCode: jurisdiction.regionCode, bureauCode: jurisdiction.bureau.code, bureauName: jurisdiction.bureau.name, fallback: jurisdiction.fallback },
       respondent: respondentRecord(body.respondent),
-      complainant: { ...person, ...sealContact(deps, body.consumer) },
-      business: { ...body.business, categoryTreeVersion: CATEGORY_TREE_VERSION },
-      description: body.description,
+      complainant: { ...person, ...sealContact(deps, id, body.consumer) },
+      business: {
+        ...body.business,
+        demands: body.business.demands.map((d, i) => (d.text ? { ...d, text: sealCaseValue(deps.pii, id, caseField.demandText(i), d.text) } : d)),
+        categoryTreeVersion: CATEGORY_TREE_VERSION,
+      },
+      description: sealCaseValue(deps.pii, id, caseField.description, body.description),
       evidence,
       ...(open ? { duplicateOf: open.number, linkedCases: [open.number] } : {}),
     },
@@ -290,7 +315,9 @@ export async function submitReport(deps: Deps, user: ConsumerRef, idempotencyKey
   if (existing) return toSummary(existing);
   const evidence = await ownedEvidence(deps, user.id, body.evidenceIds);
   const jurisdiction = await recommendBureau(deps, { basis: body.jurisdiction.basis, respondent: body.respondent });
+  const id = new mongoose.Types.ObjectId();
   const doc = await createCase(deps, {
+    id,
     type: 'report',
     user,
     idempotencyKey,
@@ -300,8 +327,8 @@ export async function submitReport(deps: Deps, user: ConsumerRef, idempotencyKey
       jurisdiction: { basis: jurisdiction.basis, regionCode: jurisdiction.regionCode, bureauCode: jurisdiction.bureau.code, bureauName: jurisdiction.bureau.name, fallback: jurisdiction.fallback },
       respondent: respondentRecord(body.respondent),
       anonymous: body.anonymous,
-      ...(body.reporter ? { complainant: sealContact(deps, body.reporter) } : {}),
-      description: body.description,
+      ...(body.reporter ? { complainant: sealContact(deps, id, body.reporter) } : {}),
+      description: sealCaseValue(deps.pii, id, caseField.description, body.description),
       evidence,
     },
   });
@@ -334,7 +361,7 @@ export async function getMine(deps: Deps, user: ConsumerRef, number: string): Pr
   if (!isValidCaseNumber(number)) throw new AppError(400, 'CASE_NUMBER_INVALID', '投诉编号有误，请核对后再试');
   const doc = await deps.models.Case.findOne({ number, 'owner.userId': mongoose.trusted({ $in: await linkedUserIds(deps, user.id) }) }).lean<CaseDoc>();
   if (!doc) throw new AppError(404, 'NOT_FOUND', '没有找到这件投诉');
-  return withNotifications(await consumerDetail(deps, doc), doc);
+  return withNotifications(await consumerDetail(deps, openCase(deps.pii, doc)), doc);
 }
 
 /** Withdraws my complaint before it is closed: the workflow's 'withdraw' edge, under a version precondition. */
@@ -351,13 +378,22 @@ export async function withdraw(deps: Deps, user: ConsumerRef, number: string, re
     {
       $set: { status: transition.to },
       $inc: { version: 1 },
-      $push: { timeline: { at, actor: 'consumer', action: 'withdraw', from: doc.status, to: transition.to, ...(reason ? { note: reason } : {}) } },
+      $push: {
+        timeline: {
+          at,
+          actor: 'consumer',
+          action: 'withdraw',
+          from: doc.status,
+          to: transition.to,
+          ...(reason ? { note: sealCaseValue(deps.pii, doc._id, caseField.timelineNote(at), reason) } : {}),
+        },
+      },
     },
     { returnDocument: 'after' },
   ).lean<CaseDoc>();
   if (!updated) throw new AppError(409, 'CONFLICT', '案件状态刚刚发生变化，请刷新后再试');
   await recordCaseChange(deps, doc, updated);
-  return consumerDetail(deps, updated);
+  return consumerDetail(deps, openCase(deps.pii, updated));
 }
 
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

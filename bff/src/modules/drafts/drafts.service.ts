@@ -2,8 +2,10 @@
  * Drafts: the last saved copy wins unless the client says which version it edited; then a save
  * from a stale copy (another device saved meanwhile) answers 409 with nothing changed.
  */
+import mongoose from 'mongoose';
 import type { Deps } from '../../context';
 import { isDuplicateKey } from '../../infra/db';
+import type { SealPlace } from '../../infra/pii';
 import { AppError } from '../../http/errors';
 import type { DraftData, DraftView } from '../../../../shared/api/drafts';
 import type { Draft } from './draft.model';
@@ -19,16 +21,21 @@ async function draftOwner(deps: Deps, userId: string): Promise<string> {
 
 type Kind = DraftView['kind'];
 
-const view = (deps: Deps, d: Draft): DraftView => ({
+type DraftDoc = Draft & { _id: mongoose.Types.ObjectId };
+
+/** A draft's form is bound to the draft document. */
+export const draftPlace = (id: unknown): SealPlace => ({ collection: 'drafts', field: 'data', id: String(id) });
+
+const view = (deps: Deps, d: DraftDoc): DraftView => ({
   kind: d.kind as Kind,
-  data: JSON.parse(deps.pii.open(d.sealed)) as DraftData,
+  data: JSON.parse(deps.pii.open(d.sealed, draftPlace(d._id))) as DraftData,
   version: d.version,
   updatedAt: (d as { updatedAt?: Date }).updatedAt?.toISOString() ?? new Date(0).toISOString(),
 });
 
 export async function getDraft(deps: Deps, accountId: string, kind: Kind): Promise<DraftView> {
   const userId = await draftOwner(deps, accountId);
-  const d = await deps.models.Draft.findOne({ userId, kind }).lean<Draft>();
+  const d = await deps.models.Draft.findOne({ userId, kind }).lean<DraftDoc>();
   if (!d) throw new AppError(404, 'NOT_FOUND', '没有保存的草稿');
   return view(deps, d);
 }
@@ -37,26 +44,34 @@ export async function getDraft(deps: Deps, accountId: string, kind: Kind): Promi
 export async function saveDraft(deps: Deps, accountId: string, kind: Kind, data: DraftData, baseVersion?: number): Promise<DraftView> {
   const { Draft } = deps.models;
   const userId = await draftOwner(deps, accountId);
-  const sealed = deps.pii.seal(JSON.stringify(data));
+  // The form is sealed for the draft it goes into: the existing one, or a new one made with this id.
+  const sealedFor = async () => {
+    const existing = await Draft.findOne({ userId, kind }, { _id: 1 }).lean<{ _id: mongoose.Types.ObjectId }>();
+    const _id = existing?._id ?? new mongoose.Types.ObjectId();
+    return { _id, sealed: deps.pii.seal(JSON.stringify(data), draftPlace(_id)) };
+  };
   if (baseVersion === undefined) {
-    const upsert = () =>
-      Draft.findOneAndUpdate(
-        { userId, kind },
+    const upsert = async () => {
+      const { _id, sealed } = await sealedFor();
+      return Draft.findOneAndUpdate(
+        { userId, kind, _id },
         { $set: { sealed }, $inc: { version: 1 }, $setOnInsert: { userId, kind } },
         { upsert: true, returnDocument: 'after' },
-      ).lean<Draft>();
-    // Two first saves racing: the loser of the insert updates the winner's draft.
+      ).lean<DraftDoc>();
+    };
+    // Two first saves racing: the loser of the insert seals again for the winner's draft and updates it.
     const saved = await upsert().catch((err) => (isDuplicateKey(err) ? upsert() : Promise.reject(err)));
     return view(deps, saved!);
   }
+  const { _id, sealed } = await sealedFor();
   if (baseVersion === 0) {
-    const created = await Draft.create({ userId, kind, sealed, version: 1 }).catch((err) => {
+    const created = await Draft.create({ _id, userId, kind, sealed, version: 1 }).catch((err) => {
       if (isDuplicateKey(err)) throw staleDraft();
       throw err;
     });
-    return view(deps, created.toObject() as Draft);
+    return view(deps, created.toObject() as DraftDoc);
   }
-  const updated = await Draft.findOneAndUpdate({ userId, kind, version: baseVersion }, { $set: { sealed }, $inc: { version: 1 } }, { returnDocument: 'after' }).lean<Draft>();
+  const updated = await Draft.findOneAndUpdate({ _id, userId, kind, version: baseVersion }, { $set: { sealed }, $inc: { version: 1 } }, { returnDocument: 'after' }).lean<DraftDoc>();
   if (!updated) throw staleDraft();
   return view(deps, updated);
 }

@@ -1,10 +1,12 @@
 /**
  * Evidence intake: the type comes from the bytes (file-type), each kind has its size limit,
- * the SHA-256 and the server's receive time are recorded, the bytes go to the storage adapter
- * (GridFS) and the record joins its owner's hash chain.
+ * the SHA-256 (of the bytes as received) and the server's receive time are recorded, the bytes go
+ * encrypted to the storage adapter (GridFS, see evidence.cipher.ts) and the record joins its
+ * owner's hash chain.
  */
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import mongoose from 'mongoose';
 import FileType from 'file-type';
 import type { Deps } from '../../context';
@@ -15,6 +17,7 @@ import type { UploadReply } from '../../../../shared/api/uploads';
 import type { Evidence } from './evidence.model';
 import type { StaffSession } from '../staff/staff.service';
 import * as audit from '../audit/audit.service';
+import { decryptStream, encryptStream, newFileKey, openFileKey, type FileCipher } from './evidence.cipher';
 
 export const GENESIS_HASH = '0'.repeat(64);
 const MAX_CHAIN_RETRIES = 20;
@@ -34,16 +37,26 @@ export function recordHash(r: Pick<Evidence, 'chain' | 'seq' | 'ownerId' | 'blob
 const bucket = (deps: Deps) => new mongoose.mongo.GridFSBucket(deps.conn.db!, { bucketName: 'evidence' });
 
 async function storeBytes(deps: Deps, bytes: Buffer, meta: { ownerId: string; contentType: string }): Promise<string> {
-  const upload = bucket(deps).openUploadStream(meta.contentType.replace('/', '.'), { metadata: meta });
-  await new Promise<void>((resolve, reject) => {
-    Readable.from([bytes]).pipe(upload).on('finish', () => resolve()).on('error', reject);
-  });
-  return upload.id.toString();
+  // The file's id is chosen first: its data key and every segment are bound to it.
+  const blobId = new mongoose.Types.ObjectId();
+  const { key, cipher } = newFileKey(deps.pii, blobId);
+  const upload = bucket(deps).openUploadStreamWithId(blobId, meta.contentType.replace('/', '.'), { metadata: { ...meta, cipher } });
+  await pipeline(Readable.from([bytes]), encryptStream(key, blobId.toString()), upload);
+  return blobId.toString();
 }
 
 async function readBytes(deps: Deps, blobId: string): Promise<Buffer> {
+  const id = new mongoose.Types.ObjectId(blobId);
+  const stored = await bucket(deps).find({ _id: id }).next();
+  const cipher = (stored?.metadata as { cipher?: FileCipher } | undefined)?.cipher;
+  const download = bucket(deps).openDownloadStream(id);
   const chunks: Buffer[] = [];
-  for await (const chunk of bucket(deps).openDownloadStream(new mongoose.Types.ObjectId(blobId))) chunks.push(chunk as Buffer);
+  const collect = async (source: AsyncIterable<Buffer>) => {
+    for await (const chunk of source) chunks.push(chunk);
+  };
+  // Files stored before evidence was encrypted are read as they are.
+  if (cipher) await pipeline(download, decryptStream(openFileKey(deps.pii, blobId, cipher), blobId), collect);
+  else await pipeline(download, collect);
   return Buffer.concat(chunks);
 }
 

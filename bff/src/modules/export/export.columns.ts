@@ -59,6 +59,7 @@ export const EXPORT_PROJECTION = {
 } as const;
 
 export interface ExportCase {
+  _id: { toString(): string };
   number: string;
   type: string;
   status: string;
@@ -97,8 +98,8 @@ export function beijingTime(at: Date): string {
 export interface RowContext {
   today: string;
   bureauNames: ReadonlyMap<string, string>;
-  /** Opens a sealed value; absent unless the staff member may and asked to see personal data in full. */
-  open?: (sealed: string) => string;
+  /** Opens a sealed value of the case's complainant; absent unless the staff member may and asked to see personal data in full. */
+  open?: (sealed: string, field: 'name' | 'phone', c: ExportCase) => string;
 }
 
 export const ANONYMOUS = '匿名';
@@ -130,8 +131,8 @@ function caseCells(c: ExportCase, ctx: RowContext): Cell[] {
   const closedAt = FINAL.has(c.status) ? [...(c.timeline ?? [])].reverse().find((t) => t.to === c.status && t.from !== c.status)?.at : undefined;
   const who = c.complainant;
   const anonymous = c.anonymous === true;
-  const name = anonymous ? ANONYMOUS : ctx.open && who?.nameSealed ? ctx.open(who.nameSealed) : (who?.nameMasked ?? '');
-  const phone = anonymous ? ANONYMOUS : ctx.open && who?.phoneSealed ? ctx.open(who.phoneSealed) : (who?.phoneMasked ?? '');
+  const name = anonymous ? ANONYMOUS : ctx.open && who?.nameSealed ? ctx.open(who.nameSealed, 'name', c) : (who?.nameMasked ?? '');
+  const phone = anonymous ? ANONYMOUS : ctx.open && who?.phoneSealed ? ctx.open(who.phoneSealed, 'phone', c) : (who?.phoneMasked ?? '');
   return [
     c.number,
     CASE_TYPE_LABELS[c.type as CaseType] ?? c.type,

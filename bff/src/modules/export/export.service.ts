@@ -23,6 +23,7 @@ import * as audit from '../audit/audit.service';
 import { beijingDate } from '../../../../shared/calendar/working-days';
 import type { ExportFormat, ExportFullBody, ExportProgress, ExportPurpose, ExportQuery, ExportTicket } from '../../../../shared/api/admin';
 import { COLUMNS, EXPORT_PROJECTION, rowOf, yuan, type Cell, type ExportCase, type RowContext } from './export.columns';
+import { caseField, casePlace } from '../complaints/case-seal';
 
 /** Progress is written every this many rows. */
 export const PROGRESS_EVERY = 1000;
@@ -245,7 +246,7 @@ export async function startExport(deps: Deps, staff: StaffSession, query: Export
   const ctx: RowContext = {
     today: beijingDate(new Date()),
     bureauNames: new Map(bureaus.map((b) => [b.code, b.name])),
-    ...(full ? { open: (sealed: string) => deps.pii.open(sealed) } : {}),
+    ...(full ? { open: (sealed, field, c) => deps.pii.open(sealed, casePlace(c._id, caseField.complainant(field))) } : {}),
   };
   const rows = rowsOf(cursor as unknown as AsyncIterable<ExportCase> & { close(): Promise<unknown> }, ctx, () => {
     done += 1;

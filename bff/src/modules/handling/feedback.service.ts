@@ -11,6 +11,7 @@ import { STATUS_LABELS, type CaseType, type ComplaintStatus } from '../../../../
 import { runningClock, type ClockKind } from '../../../../shared/complaint/deadlines';
 import { isValidCaseNumber } from '../../../../shared/complaint/case-number';
 import { beijingDate } from '../../../../shared/calendar/working-days';
+import { caseField, openCase, sealCaseValue } from '../complaints/case-seal';
 
 const CLOCK_LABELS: Record<ClockKind, string> = {
   accept: '受理期限',
@@ -29,7 +30,8 @@ async function loadMine(deps: Deps, user: ConsumerRef, number: string): Promise<
   return doc;
 }
 
-async function progressView(deps: Deps, doc: CaseDoc) {
+async function progressView(deps: Deps, stored: CaseDoc) {
+  const doc = openCase(deps.pii, stored);
   const byOf = await actorLabels(deps, doc.timeline);
   const status = doc.status as ComplaintStatus;
   const clock = runningClock(
@@ -70,9 +72,18 @@ export async function giveFeedback(deps: Deps, user: ConsumerRef, number: string
   const updated = await deps.models.Case.findOneAndUpdate(
     { _id: doc._id, status: 'closed', feedback: mongoose.trusted({ $exists: false }) },
     {
-      $set: { feedback: { satisfied: body.satisfied, ...(body.text ? { text: body.text } : {}), at: now } },
+      $set: { feedback: { satisfied: body.satisfied, ...(body.text ? { text: sealCaseValue(deps.pii, doc._id, caseField.feedbackText, body.text) } : {}), at: now } },
       $inc: { version: 1 },
-      $push: { timeline: { at: now, actor: 'consumer', action: 'feedback', from: 'closed', to: 'closed', note: body.satisfied ? '满意' : '不满意' } },
+      $push: {
+        timeline: {
+          at: now,
+          actor: 'consumer',
+          action: 'feedback',
+          from: 'closed',
+          to: 'closed',
+          note: sealCaseValue(deps.pii, doc._id, caseField.timelineNote(now), body.satisfied ? '满意' : '不满意'),
+        },
+      },
     },
     { returnDocument: 'after' },
   ).lean<CaseDoc>();

@@ -28,6 +28,7 @@ import { addWorkingDays, beijingDate, workingDaysBetween } from '../../../../sha
 import { piiFields, type CaseFilters, type CaseListQuery, type PiiField, type TransitionInput } from '../../../../shared/api/admin';
 import { recordCaseChange } from '../insight/counters';
 import { announceOutbox } from '../notify/announce';
+import { caseField, casePlace, openCase, sealCaseValue } from '../complaints/case-seal';
 
 export type { CaseFilters, CaseListQuery };
 
@@ -178,7 +179,8 @@ function actionView(t: Transition) {
   };
 }
 
-async function caseView(deps: Deps, doc: CaseDoc, staff: StaffSession) {
+async function caseView(deps: Deps, stored: CaseDoc, staff: StaffSession) {
+  const doc = openCase(deps.pii, stored);
   const today = beijingDate(new Date());
   // lean() returns the deliveries map as a plain object.
   const deliveries = Object.values((doc.deliveries ?? {}) as unknown as Record<string, Delivery>)
@@ -238,7 +240,7 @@ export async function reveal(deps: Deps, staff: StaffSession, number: string, fi
   const sealed = complainantOf(doc)?.[`${field}Sealed`];
   if (!sealed) throw new AppError(404, 'FIELD_NOT_AVAILABLE', '该案件没有这项投诉人信息');
   await audit.record(deps, staff, { action: 'reveal', caseNumber: doc.number, field });
-  return { field, value: deps.pii.open(sealed) };
+  return { field, value: deps.pii.open(sealed, casePlace(doc._id, caseField.complainant(field))) };
 }
 
 function missingFields(t: Transition, input: TransitionInput) {
@@ -318,13 +320,26 @@ export function timelineNote(t: Transition, reason: Reason | undefined, toBureau
   return [reason?.label, toBureauName ? `${t.action === 'reassign' ? '改派' : '移送'}至${toBureauName}` : undefined, text].filter(Boolean).join('；');
 }
 
+/** Seals the free text a transition writes, each value bound to its place in the case. */
+function sealTransitionText(deps: Deps, id: mongoose.Types.ObjectId, u: UpdateParts, now: Date): void {
+  const seal = (field: string, text: string) => sealCaseValue(deps.pii, id, field, text);
+  if (typeof u.$set.pauseNote === 'string') u.$set.pauseNote = seal(caseField.pauseNote, u.$set.pauseNote);
+  const pause = u.$push.pauses as { from: string; note?: string } | undefined;
+  if (pause?.note) pause.note = seal(caseField.pauseEntryNote(pause.from), pause.note);
+  const transfer = u.$push.transfers as { reason?: string } | undefined;
+  if (transfer?.reason) transfer.reason = seal(caseField.transferReason(now), transfer.reason);
+  const step = u.$push.timeline as { note?: string };
+  if (step.note) step.note = seal(caseField.timelineNote(now), step.note);
+}
+
 /**
  * Applies one row of the state machine. The state change, the deadline change, the timeline
  * entry and the outbox entry of the message it sends are one conditional single-document
  * update, so a concurrent change makes this one fail with 409 and a crash never leaves half.
  */
 export async function transition(deps: Deps, staff: StaffSession, number: string, input: TransitionInput) {
-  const doc = await loadInScope(deps, staff, number);
+  // Worked on in plain text (a resumed test moves its note); the text is sealed again below.
+  const doc = openCase(deps.pii, await loadInScope(deps, staff, number));
   if (doc.version !== input.version) throw CONFLICT();
   const type = doc.type as CaseType;
   const from = doc.status as ComplaintStatus;
@@ -380,6 +395,7 @@ export async function transition(deps: Deps, staff: StaffSession, number: string
 
   const note = timelineNote(t, reason, toBureauName, input.reason);
   $push.timeline = { at: now, actor: `staff:${staff.username}`, role: staff.role, bureauCode: staff.bureauCode, action: t.action, from, to, ...(note ? { note } : {}) };
+  sealTransitionText(deps, doc._id, { $set, $unset, $push }, now);
 
   const nextVersion = doc.version + 1;
   const $inc: Record<string, number> = { version: 1 };
@@ -396,7 +412,8 @@ export async function transition(deps: Deps, staff: StaffSession, number: string
         })
       : undefined;
     if (delivery) {
-      $set[`deliveries.${delivery.key}`] = delivery;
+      const data = sealCaseValue(deps.pii, doc._id, caseField.deliveryData(delivery.key), JSON.stringify(delivery.data));
+      $set[`deliveries.${delivery.key}`] = { ...delivery, data };
       $inc.outboxPending = 1;
     }
   }

@@ -13,11 +13,16 @@ import { maskIdNumber, maskName, maskPhone } from '../../../../shared/identity/m
 import { beijingDate } from '../../../../shared/calendar/working-days';
 import type { VerificationResult } from '../../platforms/identity';
 import { ACCOUNT_EVENTS_KEPT } from './identity.model';
+import type { SealPlace } from '../../infra/pii';
 
 export interface ConsumerRef {
   id: string;
   platform: Platform;
 }
+
+/** The person's name and ID number are bound to their identity document; the phone to its account. */
+export const identityPlace = (id: unknown, field: 'name' | 'idNumber'): SealPlace => ({ collection: 'identities', field, id: String(id) });
+export const phonePlace = (userId: unknown): SealPlace => ({ collection: 'users', field: 'phone', id: String(userId) });
 
 const PLATFORM_NAMES: Record<Platform, string> = { wechat: '微信', alipay: '支付宝' };
 
@@ -81,8 +86,8 @@ export async function identityOfUser(deps: Deps, userId: string): Promise<Identi
 function masked(deps: Deps, identity: IdentityDoc, userId: string): MaskedIdentity {
   const account = identity.accounts.find((a) => a.userId === userId);
   return {
-    name: maskName(deps.pii.open(identity.name)),
-    idNumber: maskIdNumber(deps.pii.open(identity.idNumber)),
+    name: maskName(deps.pii.open(identity.name, identityPlace(identity._id, 'name'))),
+    idNumber: maskIdNumber(deps.pii.open(identity.idNumber, identityPlace(identity._id, 'idNumber'))),
     verifiedAt: (account?.verifiedAt ?? new Date(0)).toISOString(),
   };
 }
@@ -139,10 +144,20 @@ async function check(deps: Deps, userId: string, body: VerifyBody, idIndex: stri
 /** The person's document, created on the first match; a concurrent first creation is tolerated. */
 async function identityFor(deps: Deps, body: VerifyBody, idIndex: string): Promise<IdentityDoc> {
   const { Identity } = deps.models;
+  // The id is chosen here so the sealed values can be bound to it; an existing document keeps its own.
+  const _id = new mongoose.Types.ObjectId();
   try {
     const created = await Identity.findOneAndUpdate(
       { idIndex },
-      { $setOnInsert: { idIndex, name: deps.pii.seal(body.name), idNumber: deps.pii.seal(body.idNumber), version: 0 } },
+      {
+        $setOnInsert: {
+          _id,
+          idIndex,
+          name: deps.pii.seal(body.name, identityPlace(_id, 'name')),
+          idNumber: deps.pii.seal(body.idNumber, identityPlace(_id, 'idNumber')),
+          version: 0,
+        },
+      },
       { upsert: true, returnDocument: 'after' },
     ).lean<IdentityDoc>().then(complete);
     if (created) return created;
@@ -184,7 +199,7 @@ export async function verify(deps: Deps, consumer: ConsumerRef, body: VerifyBody
   if (user.identityId) {
     const current = await deps.models.Identity.findById(user.identityId).lean<IdentityDoc>().then(complete);
     // Asking again with the same person answers from what is stored: no provider call.
-    if (current && current.idIndex === idIndex && deps.pii.open(current.name) === body.name) {
+    if (current && current.idIndex === idIndex && deps.pii.open(current.name, identityPlace(current._id, 'name')) === body.name) {
       const linkable = await linkableOf(deps, current, consumer.id);
       return { verified: true, identity: masked(deps, current, consumer.id), ...(linkable ? { linkable } : {}) };
     }
@@ -224,7 +239,7 @@ export async function linkedUserIds(deps: Deps, userId: string): Promise<string[
 export async function verifiedPerson(deps: Deps, userId: string): Promise<{ name: string; idNumber: string } | null> {
   const identity = await identityOfUser(deps, userId);
   if (!identity) return null;
-  return { name: deps.pii.open(identity.name), idNumber: deps.pii.open(identity.idNumber) };
+  return { name: deps.pii.open(identity.name, identityPlace(identity._id, 'name')), idNumber: deps.pii.open(identity.idNumber, identityPlace(identity._id, 'idNumber')) };
 }
 
 export async function maskedIdentity(deps: Deps, userId: string): Promise<MaskedIdentity | null> {
@@ -238,7 +253,7 @@ export async function savePhone(deps: Deps, consumer: ConsumerRef, platform: Pla
     throw new AppError(400, 'PLATFORM_MISMATCH', `请在${PLATFORM_NAMES[consumer.platform]}中授权手机号`);
   }
   const phone = await deps.platforms[platform].phoneNumber(grant);
-  const record = { sealed: deps.pii.seal(phone), index: deps.pii.index('phone', phone), at: new Date() };
+  const record = { sealed: deps.pii.seal(phone, phonePlace(consumer.id)), index: deps.pii.index('phone', phone), at: new Date() };
   await deps.models.User.updateOne({ _id: consumer.id }, { $set: { phone: record } });
   return { phone: maskPhone(phone) };
 }
@@ -253,7 +268,7 @@ export async function profile(deps: Deps, userId: string): Promise<ProfileView> 
       : [user.platform as Platform];
   return {
     identity: identity ? masked(deps, identity, userId) : null,
-    phone: user.phone ? maskPhone(deps.pii.open(user.phone.sealed)) : null,
+    phone: user.phone ? maskPhone(deps.pii.open(user.phone.sealed, phonePlace(userId))) : null,
     linkedPlatforms,
     linkable: (identity && (await linkableOf(deps, identity, userId))) ?? null,
     idConsent: account ? { at: account.consent.at.toISOString(), version: account.consent.version } : null,

@@ -13,6 +13,7 @@ import type { Deps } from '../../context';
 import { TransientError } from '../../http/errors';
 import type { Delivery } from '../complaints/complaint.model';
 import { refundGrant, spendGrant } from './subscriptions.service';
+import { caseField, openCaseText } from '../complaints/case-seal';
 
 export type DeliveryStatus = 'sent' | 'skipped' | 'rejected' | 'dead';
 export const OPEN_STATUSES = ['pending', 'queued', 'sending'];
@@ -28,6 +29,12 @@ async function record(deps: Deps, caseId: string, key: string, status: DeliveryS
       $inc: { outboxPending: -1, ...(status === 'dead' ? { outboxDead: 1 } : {}) },
     },
   );
+}
+
+/** The message's fields: sealed at rest (they can quote a staff note); entries written before that hold them as an object. */
+function messageData(deps: Deps, caseId: string, key: string, data: unknown): Record<string, string> {
+  if (typeof data !== 'string') return data as Record<string, string>;
+  return JSON.parse(openCaseText(deps.pii, caseId, caseField.deliveryData(key), data)) as Record<string, string>;
 }
 
 /**
@@ -60,7 +67,7 @@ export async function deliver(deps: Deps, caseId: string, key: string, finalAtte
       touser: entry.touser,
       templateId: entry.templateId,
       page: entry.page,
-      data: entry.data as Record<string, string>,
+      data: messageData(deps, caseId, key, entry.data),
       deliveryKey: key,
     });
     if (outcome.status === 'sent') {
