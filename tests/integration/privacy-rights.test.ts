@@ -88,7 +88,7 @@ describe('account cancellation (注销)', () => {
     expect(res.body.error.message).toBe(`您还有未办结的投诉或举报：${number}（投诉，待受理）。请先撤回投诉或等待办结后再注销账号。`);
     expect(res.body.error.openCases).toEqual([{ number, status: 'submitted', statusLabel: '待受理' }]);
     expect((await h.http('GET', '/api/v1/me', { token: s.accessToken })).body.user.verified).toBe(true);
-    expect((await rawCase(number))!.complainant.nameSealed).toMatch(/^v1\./);
+    expect((await rawCase(number))!.complainant.nameSealed).toMatch(/^v2\./);
   });
 
   it('needs an explicit confirmation', async () => {
@@ -183,7 +183,7 @@ describe('withdrawing the identity consent (撤回身份信息授权)', () => {
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('IDENTITY_REQUIRED');
     // The case file keeps what Order 20 Art 9 requires until its retention ends.
-    expect((await rawCase(number))!.complainant.nameSealed).toMatch(/^v1\./);
+    expect((await rawCase(number))!.complainant.nameSealed).toMatch(/^v2\./);
     expect((await h.http('POST', '/api/v1/identity/verify', { token: s.accessToken, body: { ...person, consent: true, consentVersion: ID_CONSENT_VERSION } })).status).toBe(200);
   });
 
