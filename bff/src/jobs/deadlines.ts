@@ -10,7 +10,7 @@ import { deadlineState, runningClock } from '../../../shared/complaint/deadlines
 import type { CaseType, ComplaintStatus } from '../../../shared/complaint/status';
 import { beijingDate } from '../../../shared/calendar/working-days';
 import { CASE_FACTS_PROJECTION, recordCaseChange } from '../modules/insight/counters';
-import { describeDbError, isDatabaseUnavailable } from '../infra/db';
+import { oncePerPeriod, type PeriodicJob } from './once-per-period';
 
 const RUNNING: ComplaintStatus[] = ['submitted', 'accepted', 'mediating', 'case_opened', 'not_opened'];
 
@@ -51,37 +51,7 @@ export async function scanOnce(deps: Deps, now = new Date()): Promise<ScanResult
   return result;
 }
 
-/**
- * Runs the scan once per period (periods counted from the epoch, so every process agrees where
- * one starts) across all processes: each looks a few times a period and the first to take the
- * period's key in Redis scans. A process that dies leaves the next period to the others; a
- * process that starts mid-period finds the period already taken.
- */
-export function startDeadlineScanner(deps: Deps, everyMs = deps.config.worker.deadlineScanMs) {
-  const checkEveryMs = Math.max(Math.min(Math.floor(everyMs / 5), 60_000), 50);
-  let running: Promise<void> | undefined;
-  const tick = () => {
-    running ??= (async () => {
-      try {
-        const period = Math.floor(Date.now() / everyMs);
-        // Kept past its period, so a check late in the period cannot take it again.
-        const got = await deps.redis.set(deps.key('lock', 'deadline-scan', String(everyMs), String(period)), String(process.pid), { NX: true, PX: 2 * everyMs });
-        if (!got) return;
-        const r = await scanOnce(deps);
-        deps.logger.info({ ...r, period }, 'deadline scan');
-      } catch (err) {
-        deps.logger.error(isDatabaseUnavailable(err) ? { db: describeDbError(err) } : { err }, 'deadline scan failed');
-      } finally {
-        running = undefined;
-      }
-    })();
-  };
-  tick();
-  const timer = setInterval(tick, checkEveryMs);
-  return {
-    async close() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+/** Runs the scan once per period across all processes (see oncePerPeriod). */
+export function startDeadlineScanner(deps: Deps, everyMs = deps.config.worker.deadlineScanMs): PeriodicJob {
+  return oncePerPeriod(deps, { key: 'deadline-scan', message: 'deadline scan' }, everyMs, () => scanOnce(deps));
 }

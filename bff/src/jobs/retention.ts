@@ -7,7 +7,7 @@ import mongoose from 'mongoose';
 import type { Deps } from '../context';
 import { FINAL_STATUSES } from '../../../shared/complaint/status';
 import { ERASABLE_PROJECTION, eraseCase } from '../modules/privacy/erasure';
-import { describeDbError, isDatabaseUnavailable } from '../infra/db';
+import { oncePerPeriod, type PeriodicJob } from './once-per-period';
 
 export interface RetentionResult {
   /** Cases whose personal data was erased by this run. */
@@ -44,35 +44,7 @@ export async function eraseExpired(deps: Deps, now = new Date()): Promise<Retent
   }
 }
 
-/**
- * Runs `eraseExpired` once per period (periods counted from the epoch, so every process agrees
- * where one starts): the first worker to take the period's key in Redis runs it, as the deadline
- * scanner does. Logs counts only, never what was erased.
- */
-export function startRetentionJob(deps: Deps, everyMs = deps.config.retention.scanMs) {
-  const checkEveryMs = Math.max(Math.min(Math.floor(everyMs / 5), 60_000), 50);
-  let running: Promise<void> | undefined;
-  const tick = () => {
-    running ??= (async () => {
-      try {
-        const period = Math.floor(Date.now() / everyMs);
-        const got = await deps.redis.set(deps.key('lock', 'retention', String(everyMs), String(period)), String(process.pid), { NX: true, PX: 2 * everyMs });
-        if (!got) return;
-        const r = await eraseExpired(deps);
-        deps.logger.info({ ...r, period, retentionDays: deps.config.retention.closedCaseDays }, 'retention run');
-      } catch (err) {
-        deps.logger.error(isDatabaseUnavailable(err) ? { db: describeDbError(err) } : { err }, 'retention run failed');
-      } finally {
-        running = undefined;
-      }
-    })();
-  };
-  tick();
-  const timer = setInterval(tick, checkEveryMs);
-  return {
-    async close() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+/** Runs `eraseExpired` once per period across all workers (see oncePerPeriod); logs counts only. */
+export function startRetentionJob(deps: Deps, everyMs = deps.config.retention.scanMs): PeriodicJob {
+  return oncePerPeriod(deps, { key: 'retention', message: 'retention run' }, everyMs, async () => ({ ...(await eraseExpired(deps)), retentionDays: deps.config.retention.closedCaseDays }));
 }
