@@ -2,7 +2,7 @@
  * The privacy policy (隐私政策) the mini program shows. Its numbers come from retention.ts, the
  * same constants the BFF's defaults use, so the text says what the code does.
  */
-import { DRAFT_KEEP_DAYS, LINK_CODE_TTL_MINUTES, RETENTION_CLOSED_CASE_DAYS } from './retention';
+import { DRAFT_KEEP_DAYS, LINK_CODE_TTL_MINUTES, RETENTION_CLOSED_CASE_DAYS, UNFILED_UPLOAD_KEEP_DAYS } from './retention';
 
 export const PRIVACY_POLICY_VERSION = '2026-11';
 
@@ -36,6 +36,7 @@ export const PRIVACY_POLICY: PolicySection[] = [
     paragraphs: [
       `投诉或举报办结、不予受理或撤回后，案件中的个人信息（姓名、身份证号、电话、地址、情况说明等文字）和证据文件保存 ${retentionText(RETENTION_CLOSED_CASE_DAYS)}，期满后自动删除，只保留不含个人信息的统计数字。保存这段时间，是因为消费者可在知道权益受损之日起 3 年内投诉，同一纠纷可能再次处理或复查。`,
       `未提交的草稿最后一次保存 ${DRAFT_KEEP_DAYS} 天后自动删除。`,
+      `上传后没有随投诉或举报提交的文件，在上传或列有它的草稿最后一次保存 ${UNFILED_UPLOAD_KEEP_DAYS} 天后自动删除。`,
       '实名信息保存到您撤回授权或注销账号为止。',
     ],
   },

@@ -17,5 +17,11 @@ export const RETENTION_CLOSED_CASE_DAYS = 3 * 365;
 /** A draft nobody touched for this long is deleted. */
 export const DRAFT_KEEP_DAYS = 30;
 
+/**
+ * An uploaded file no case cites is erased this long after its upload or after the last save of a
+ * draft that lists it: the same time a draft is kept, so a form left for later keeps its files.
+ */
+export const UNFILED_UPLOAD_KEEP_DAYS = DRAFT_KEEP_DAYS;
+
 /** A link code (关联码) for joining one person's WeChat and Alipay accounts is valid this long. */
 export const LINK_CODE_TTL_MINUTES = 10;

@@ -2,9 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import { ID_CONSENT_VERSION } from '../../shared/api/identity';
-import { RETENTION_CLOSED_CASE_DAYS } from '../../shared/privacy/retention';
+import { RETENTION_CLOSED_CASE_DAYS, UNFILED_UPLOAD_KEEP_DAYS } from '../../shared/privacy/retention';
 import { seedBureaus } from '../../bff/src/modules/regions/regions.service';
-import { verifyChain } from '../../bff/src/modules/evidence/evidence.service';
+import { eraseUnfiled, verifyChain } from '../../bff/src/modules/evidence/evidence.service';
 import { eraseExpired, startRetentionJob } from '../../bff/src/jobs/retention';
 import { ERASED_TEXT } from '../../bff/src/modules/privacy/erasure';
 import { loginAs, startHarness, type Harness } from '../support/harness';
@@ -242,6 +242,39 @@ describe('retention of closed cases', () => {
     expect(second).toEqual({ erased: 0, evidence: 0, skipped: 0 });
     expect(await rawCase(expired)).toEqual(erasedDoc);
     expect(await counters()).toEqual(countersBefore);
+  });
+
+  it('erases uploads no case cites once their hold ends; a file a case cites, or one a draft saved since lists, stays', async () => {
+    const s = await newUser();
+    await verifyAs(s);
+    const [abandoned, drafted, filed] = [await upload(s.accessToken), await upload(s.accessToken), await upload(s.accessToken)];
+    const blobs = { abandoned: await blobOf(abandoned), drafted: await blobOf(drafted), filed: await blobOf(filed) };
+    const held = async (id: string) => (await db().collection('evidences').findOne({ _id: new mongoose.Types.ObjectId(id) }))?.heldUntil as Date | undefined;
+    // A fresh upload is held for the draft period.
+    expect((await held(abandoned))!.getTime()).toBeGreaterThan(Date.now() + (UNFILED_UPLOAD_KEEP_DAYS - 1) * 86_400_000);
+    await fileCase(s.accessToken, [filed]);
+    // All three uploaded long ago: their holds have ended.
+    const past = new Date(Date.now() - 86_400_000);
+    await db().collection('evidences').updateMany({ _id: { $in: [abandoned, drafted, filed].map((id) => new mongoose.Types.ObjectId(id)) } }, { $set: { heldUntil: past } });
+    // The person comes back to a draft that lists one of them: it is kept as long as the draft.
+    const saved = await h.http('POST', '/api/v1/drafts/complaint', {
+      token: s.accessToken,
+      body: { data: { description: '还没写完', evidence: [{ fileId: drafted, kind: 'image' }] } },
+    });
+    expect(saved.status).toBe(200);
+    expect((await held(drafted))!.getTime()).toBeGreaterThan(Date.now());
+
+    const run = await eraseUnfiled(h.deps);
+
+    expect(run).toEqual({ erased: 1, released: 1 });
+    expect(await gridFiles(blobs.abandoned)).toBe(0);
+    expect(await db().collection('evidences').findOne({ _id: new mongoose.Types.ObjectId(abandoned) })).toMatchObject({ erasedAt: expect.any(Date) });
+    expect(await gridFiles(blobs.drafted)).toBe(1);
+    expect(await gridFiles(blobs.filed)).toBe(1);
+    // The cited file is left to its case's retention; nothing is held any more but the draft's.
+    expect(await held(filed)).toBeUndefined();
+    expect(await verifyChain(h.deps, s.user.id)).toMatchObject({ intact: true });
+    expect(await eraseUnfiled(h.deps)).toEqual({ erased: 0, released: 0 });
   });
 
   it('the worker job runs once per period across processes and logs counts only', async () => {

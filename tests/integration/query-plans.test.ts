@@ -11,6 +11,7 @@ import mongoose from 'mongoose';
 import { seed } from '../../bff/src/seed';
 import { scanOnce } from '../../bff/src/jobs/deadlines';
 import { eraseExpired } from '../../bff/src/jobs/retention';
+import { eraseUnfiled } from '../../bff/src/modules/evidence/evidence.service';
 import { createQueue, relayOnce } from '../../bff/src/jobs/push';
 import { deliver } from '../../bff/src/modules/notify/delivery';
 import { formatCaseNumber } from '../../shared/complaint/case-number';
@@ -149,6 +150,11 @@ async function driveTheProduct() {
     return res.body as any;
   };
   ok(await h.http('POST', '/api/v1/drafts/complaint', { token, body: { data: { description: '草稿' } } }));
+  // An upload listed in a draft (which keeps it held), later erased as never filed.
+  const form = new FormData();
+  form.append('file', new Blob([new Uint8Array(Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex'))], { type: 'image/png' }), 'p.png');
+  const uploaded = (await (await fetch(`${h.url}/api/v1/uploads`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form })).json()) as { fileId: string };
+  ok(await h.http('POST', '/api/v1/drafts/report', { token, body: { data: { description: '草稿', evidence: [{ fileId: uploaded.fileId, kind: 'image' }] } } }));
   ok(await h.http('GET', '/api/v1/drafts/complaint', { token }));
   const filed = ok(await h.http('POST', '/api/v1/complaints', { token, body: complaintBody(), headers: { 'idempotency-key': 'plan-key-1' } }), 201);
   ok(await h.http('GET', '/api/v1/complaints', { token }));
@@ -192,6 +198,8 @@ async function driveTheProduct() {
   for (const key of Object.keys((doc?.deliveries ?? {}) as object)) await deliver(h.deps, String(doc!._id), key, false);
   await scanOnce(h.deps);
   await eraseExpired(h.deps);
+  await h.deps.models.Evidence.updateOne({ _id: uploaded.fileId }, { $set: { heldUntil: new Date(0) } });
+  await eraseUnfiled(h.deps);
 
   // Another consumer: a link code, consent withdrawn, the account cancelled.
   const leaving = (await verifiedConsumer(h, 'alipay', '2088000000000999')).accessToken;

@@ -8,6 +8,7 @@ import type { Deps } from '../context';
 import { FINAL_STATUSES } from '../../../shared/complaint/status';
 import { ERASABLE_PROJECTION, eraseCase } from '../modules/privacy/erasure';
 import { oncePerPeriod, type PeriodicJob } from './once-per-period';
+import { eraseUnfiled } from '../modules/evidence/evidence.service';
 
 export interface RetentionResult {
   /** Cases whose personal data was erased by this run. */
@@ -44,7 +45,14 @@ export async function eraseExpired(deps: Deps, now = new Date()): Promise<Retent
   }
 }
 
-/** Runs `eraseExpired` once per period across all workers (see oncePerPeriod); logs counts only. */
+/**
+ * Runs once per period across all workers (see oncePerPeriod): closed cases past their retention
+ * (`eraseExpired`), then uploads no case cites past their hold (`eraseUnfiled`). Logs counts only.
+ */
 export function startRetentionJob(deps: Deps, everyMs = deps.config.retention.scanMs): PeriodicJob {
-  return oncePerPeriod(deps, { key: 'retention', message: 'retention run' }, everyMs, async () => ({ ...(await eraseExpired(deps)), retentionDays: deps.config.retention.closedCaseDays }));
+  return oncePerPeriod(deps, { key: 'retention', message: 'retention run' }, everyMs, async () => {
+    const cases = await eraseExpired(deps);
+    const unfiled = await eraseUnfiled(deps, new Date(), deps.config.retention.batch);
+    return { ...cases, unfiledErased: unfiled.erased, unfiledReleased: unfiled.released, retentionDays: deps.config.retention.closedCaseDays };
+  });
 }

@@ -10,6 +10,7 @@ import { AppError } from '../../http/errors';
 import type { DraftData, DraftView } from '../../../../shared/api/drafts';
 import type { Draft } from './draft.model';
 import { linkedUserIds } from '../identity/identity.service';
+import { holdForDraft } from '../evidence/evidence.service';
 
 /**
  * Drafts belong to the person: once a WeChat and an Alipay account are linked, both read and
@@ -41,7 +42,15 @@ export async function getDraft(deps: Deps, accountId: string, kind: Kind): Promi
 }
 
 
+/** Saves the form; the uploads it lists are kept as long as the draft is (see holdForDraft). */
 export async function saveDraft(deps: Deps, accountId: string, kind: Kind, data: DraftData, baseVersion?: number): Promise<DraftView> {
+  const saved = await storeDraft(deps, accountId, kind, data, baseVersion);
+  const files = (data.evidence ?? []).map((e) => e.fileId);
+  if (files.length) await holdForDraft(deps, await linkedUserIds(deps, accountId), files);
+  return saved;
+}
+
+async function storeDraft(deps: Deps, accountId: string, kind: Kind, data: DraftData, baseVersion?: number): Promise<DraftView> {
   const { Draft } = deps.models;
   const userId = await draftOwner(deps, accountId);
   // The form is sealed for the draft it goes into: the existing one, or a new one made with this id.

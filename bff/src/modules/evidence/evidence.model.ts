@@ -24,12 +24,18 @@ const evidenceSchema = new Schema(
      * place in the chain (chain, seq, prevHash, hash), so the records after it still verify.
      */
     erasedAt: { type: Date },
+    /**
+     * Until when an upload no case cites is kept (its upload, or the last save of a draft listing
+     * it, plus UNFILED_UPLOAD_KEEP_DAYS); the retention job erases it after. Not part of the hash.
+     */
+    heldUntil: { type: Date },
   },
   { strict: 'throw', versionKey: false },
 );
 // Two uploads racing for the same place in a chain: one insert wins, the other retries.
 evidenceSchema.index({ chain: 1, seq: 1 }, { unique: true });
 evidenceSchema.index({ ownerId: 1 });
+evidenceSchema.index({ heldUntil: 1 });
 
 export type Evidence = InferSchemaType<typeof evidenceSchema>;
 export const evidenceModel = (conn: Connection): Model<Evidence> => conn.models.Evidence ?? conn.model('Evidence', evidenceSchema);

@@ -14,6 +14,7 @@ import { isDuplicateKey } from '../../infra/db';
 import { AppError } from '../../http/errors';
 import { EVIDENCE_KIND_LABELS, EVIDENCE_MAX_BYTES, EVIDENCE_TYPES, type EvidenceKind } from '../../../../shared/complaint/intake';
 import type { UploadReply } from '../../../../shared/api/uploads';
+import { UNFILED_UPLOAD_KEEP_DAYS } from '../../../../shared/privacy/retention';
 import type { Evidence } from './evidence.model';
 import type { StaffSession } from '../staff/staff.service';
 import * as audit from '../audit/audit.service';
@@ -72,13 +73,14 @@ export async function receiveEvidence(deps: Deps, ownerId: string, bytes: Buffer
   const receivedAt = new Date();
   const digest = sha256(bytes);
   const blobId = await storeBytes(deps, bytes, { ownerId, contentType: detected.mime });
-  const record = await appendToChain(deps, { ownerId, blobId, contentType: detected.mime, kind, size: bytes.length, sha256: digest, receivedAt });
+  const record = await appendToChain(deps, { ownerId, blobId, contentType: detected.mime, kind, size: bytes.length, sha256: digest, receivedAt }, holdFrom(receivedAt));
   return { fileId: record._id.toString(), kind, contentType: detected.mime, size: bytes.length, sha256: digest, receivedAt: receivedAt.toISOString() };
 }
 
 async function appendToChain(
   deps: Deps,
   item: Pick<Evidence, 'ownerId' | 'blobId' | 'contentType' | 'kind' | 'size' | 'sha256' | 'receivedAt'>,
+  heldUntil: Date,
 ): Promise<EvidenceDoc> {
   const { Evidence } = deps.models;
   const chain = `u:${item.ownerId}`;
@@ -86,7 +88,7 @@ async function appendToChain(
     const last = await Evidence.findOne({ chain }).sort({ seq: -1 }).lean<EvidenceDoc>();
     const fields = { ...item, chain, seq: (last?.seq ?? 0) + 1, prevHash: last?.hash ?? GENESIS_HASH };
     try {
-      const doc = await Evidence.create({ ...fields, hash: recordHash(fields) });
+      const doc = await Evidence.create({ ...fields, hash: recordHash(fields), heldUntil });
       return doc.toObject() as EvidenceDoc;
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
@@ -148,10 +150,45 @@ export async function eraseEvidence(deps: Deps, fileIds: string[]): Promise<numb
     await deleteBytes(deps, doc.blobId);
     await deps.models.Evidence.updateOne(
       { _id: doc._id },
-      { $set: { erasedAt: new Date() }, $unset: { ownerId: 1, blobId: 1, contentType: 1, kind: 1, size: 1, sha256: 1, receivedAt: 1 } },
+      { $set: { erasedAt: new Date() }, $unset: { ownerId: 1, blobId: 1, contentType: 1, kind: 1, size: 1, sha256: 1, receivedAt: 1, heldUntil: 1 } },
     );
   }
   return docs.length;
+}
+
+const holdFrom = (from: Date) => new Date(from.getTime() + UNFILED_UPLOAD_KEEP_DAYS * 86_400_000);
+
+/** A draft listing these files was saved: those of the given accounts not yet erased are kept for another period. */
+export async function holdForDraft(deps: Deps, ownerIds: string[], fileIds: string[]): Promise<void> {
+  const ids = fileIds.filter((id) => mongoose.isValidObjectId(id));
+  if (!ids.length) return;
+  await deps.models.Evidence.updateMany(
+    { _id: mongoose.trusted({ $in: ids }), ownerId: mongoose.trusted({ $in: ownerIds }), erasedAt: null },
+    { $max: { heldUntil: holdFrom(new Date()) } },
+  );
+}
+
+/**
+ * Erases uploads no case cites once their hold ended (an upload never filed, a draft abandoned).
+ * A file a case cites is only released from the hold: the case's own retention decides its end.
+ */
+export async function eraseUnfiled(deps: Deps, now = new Date(), batch = 200): Promise<{ erased: number; released: number }> {
+  const result = { erased: 0, released: 0 };
+  for (;;) {
+    const due = await deps.models.Evidence.find({ heldUntil: mongoose.trusted({ $lt: now }) }, { _id: 1 }).limit(batch).lean<EvidenceDoc[]>();
+    for (const doc of due) {
+      const id = doc._id.toString();
+      if (await deps.models.Case.exists({ 'evidence.fileId': id })) {
+        await deps.models.Evidence.updateOne({ _id: doc._id }, { $unset: { heldUntil: 1 } });
+        result.released += 1;
+      } else {
+        result.erased += await eraseEvidence(deps, [id]);
+        // Already erased by another path: nothing held any more.
+        await deps.models.Evidence.updateOne({ _id: doc._id }, { $unset: { heldUntil: 1 } });
+      }
+    }
+    if (due.length < batch) return result;
+  }
 }
 
 /** Deletes every evidence file of an owner, records and bytes (the whole chain goes with the account). */
