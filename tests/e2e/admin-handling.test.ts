@@ -127,12 +127,13 @@ test('an admin adds a bureau and reads the audit log of those steps', async () =
   await page.locator('.nav-staff').click();
   await page.getByRole('tab', { name: '机构' }).click();
   await page.getByRole('button', { name: '新增机构' }).click();
-  // Every county already has its bureau; a 10-digit code beginning with 10 is free and sorts first.
-  const code = `10${String(Date.now()).slice(-8)}`;
+  // A second bureau in 朝阳区: a county-level bureau's code begins with its county's code.
+  const region = '110105';
+  const code = `${region}${String(Date.now()).slice(-6)}`;
   const dialog = page.locator('.ant-modal');
   await dialog.locator('#code').fill(code);
   await dialog.locator('#name').fill('北京市端到端测试区市场监督管理局');
-  await dialog.locator('#regionCode').fill(code);
+  await dialog.locator('#regionCode').fill(region);
   await dialog.getByRole('button', { name: '保存' }).click();
   await page.locator('.ant-message', { hasText: '已新增机构' }).waitFor({ timeout: 15_000 });
   // The dialog keeps the keyboard until it has closed: search only after that.
