@@ -60,13 +60,14 @@ export default function AccountLink({ profile, onChanged, onError }: Props) {
   return (
     <View className="card me-link">
       <Text className="me-section">已关联的平台账号</Text>
-      <Text className="me-platforms">{profile.linkedPlatforms.map((p) => PLATFORM_NAMES[p]).join('、')}</Text>
-
-      {linked && (
-        <Button className="btn-unlink" size="small" loading={busy} onClick={unlink}>
-          解除关联
-        </Button>
-      )}
+      <View className="me-row">
+        <Text className="me-value me-platforms">{profile.linkedPlatforms.map((p) => PLATFORM_NAMES[p]).join('、')}</Text>
+        {linked && (
+          <Button className="btn-unlink" size="small" loading={busy} onClick={unlink}>
+            解除关联
+          </Button>
+        )}
+      </View>
 
       {!linked && profile.identity && (
         <View className="me-linkable">
