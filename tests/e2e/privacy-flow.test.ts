@@ -29,6 +29,8 @@ test('the privacy policy says how long personal data is kept, as the code keeps 
   await page.goto(`${BASE_URL}/h5/#/pages/me/index`);
   await page.locator('.btn-privacy').click();
   await page.locator('.privacy-section').first().waitFor({ timeout: 15_000 });
+  // The page slides in: the picture is taken once it has come to rest.
+  await page.waitForFunction(() => Math.abs(document.querySelector('.privacy')!.getBoundingClientRect().left) < 1);
   const text = await page.locator('.privacy').innerText();
   expect(text).toContain(`${RETENTION_CLOSED_CASE_DAYS} 天`);
   expect(text).toContain('注销账号');
@@ -49,6 +51,7 @@ test('a consumer without an open case cancels the account from 我的, after con
   await page.locator('.btn-cancel-account').click();
   await page.locator('.taro-modal__content').waitFor({ timeout: 5_000 });
   expect(await page.locator('.taro-modal__text').innerText()).toContain('无法恢复');
+  await page.waitForTimeout(400); // the dialog fades in
   await page.screenshot({ path: shot('h5-cancel-confirm'), fullPage: true });
   await page.locator('.taro-model__cancel').click();
   const still = await fetch(`${BASE_URL}/api/v1/me`, { headers: { authorization: `Bearer ${session.data!.accessToken}` } });
