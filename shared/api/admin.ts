@@ -127,6 +127,8 @@ export const clockView = z.object({
   daysLeft: z.number().int(),
   overdue: z.boolean(),
   paused: z.boolean(),
+  /** The due date is an estimate (暂定): it lies in or beyond a year whose holidays are not yet published. */
+  provisional: z.boolean(),
 });
 
 /** Staff see every clock, reports' included. */
@@ -308,7 +310,7 @@ export const progressView = z.object({
   statusLabel: z.string(),
   /** `by`: for a staff step, the bureau and the role (北京市朝阳区市场监督管理局 · 承办人), never the account. */
   steps: z.array(z.object({ at: z.string(), label: z.string(), statusLabel: z.string(), by: z.string().optional(), note: z.string().optional() })),
-  nextDeadline: z.object({ label: z.string(), due: isoDate, daysLeft: z.number().int(), paused: z.boolean() }).nullable(),
+  nextDeadline: z.object({ label: z.string(), due: isoDate, daysLeft: z.number().int(), paused: z.boolean(), provisional: z.boolean() }).nullable(),
   feedback: z.object({ satisfied: z.boolean(), text: z.string().optional(), at: z.string() }).nullable(),
   canGiveFeedback: z.boolean(),
 });

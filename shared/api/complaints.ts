@@ -3,6 +3,7 @@ import { COMPLAINT_STATUSES, CASE_TYPES } from '../complaint/status';
 import { isoDate } from './common';
 import { isValidCreditCode } from '../complaint/credit-code';
 import { normalizeCaseNumber } from '../complaint/case-number';
+import { DEADLINE_KEYS } from '../complaint/deadlines';
 import { CATEGORY_TREE, PROBLEM_TYPE_TREE, leafCodes } from '../complaint/categories';
 import {
   BUSINESS_KINDS,
@@ -138,7 +139,12 @@ export const caseNumberParam = z.object({ number: z.string().max(32).transform(n
 
 export const withdrawBody = z.strictObject({ reason: z.string().trim().max(200).optional() });
 
-export const deadlinesView = z.object({ acceptBy: isoDate.optional(), mediationBy: isoDate.optional() });
+/** `provisional` names the deadlines that are estimates (暂定): they reach into a year whose holidays are not yet published. */
+export const deadlinesView = z.object({
+  acceptBy: isoDate.optional(),
+  mediationBy: isoDate.optional(),
+  provisional: z.array(z.enum(DEADLINE_KEYS)).optional(),
+});
 
 export const timelineEntry = z.object({
   at: z.string(),

@@ -3,7 +3,7 @@
  * governed by the rule set in force on the day it was received, so a later rule set (SAMR Order
  * 121, from 2026-04-15) applies to cases received from then on while older cases keep theirs.
  */
-import { addWorkingDays, workingDaysBetween } from '../calendar/working-days';
+import { addWorkingDays, isProvisional, workingDaysBetween } from '../calendar/working-days';
 import type { CaseType, ComplaintStatus } from './status';
 
 export interface RuleSet {
@@ -58,6 +58,20 @@ export interface Deadlines {
   mediationBy?: string;
   decideBy?: string;
   informBy?: string;
+}
+
+export const DEADLINE_KEYS = ['acceptBy', 'mediationBy', 'decideBy', 'informBy'] as const;
+export type DeadlineKey = (typeof DEADLINE_KEYS)[number];
+
+/**
+ * The deadlines of a case that are only estimates (暂定): counting from its receipt to them crosses
+ * a year whose holiday schedule is not yet known, so only weekends were skipped there.
+ */
+export function provisionalDeadlines(receivedOn: string, deadlines: Partial<Record<DeadlineKey, string | null | undefined>>): DeadlineKey[] {
+  return DEADLINE_KEYS.filter((k) => {
+    const due = deadlines[k];
+    return typeof due === 'string' && isProvisional(receivedOn, due);
+  });
 }
 
 /** The first clock of a new case: acceptance for a complaint, the decision for a report. */

@@ -81,7 +81,9 @@ export default function CasePage() {
           <View className={`case-deadline ${next.daysLeft < 0 ? 'is-overdue' : ''}`}>
             <Text>
               {next.label}：{next.due}
+              {next.provisional ? '（暂定）' : ''}
             </Text>
+            {next.provisional && <Text className="hint case-deadline-provisional">该年度节假日安排尚未公布，期限暂按周末推算，公布后将重新计算。</Text>}
             <Text className="case-deadline-left">
               {next.paused ? '检验检测中，暂停计时' : next.daysLeft >= 0 ? `还有 ${next.daysLeft} 个工作日` : '已超过期限'}
             </Text>

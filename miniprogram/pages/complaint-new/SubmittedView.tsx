@@ -29,7 +29,10 @@ export default function SubmittedView({ created, onStartAnother }: Props) {
         {created.deadlines.acceptBy && (
           <View className="result-row">
             <Text className="result-label">受理期限</Text>
-            <Text className="result-deadline">{created.deadlines.acceptBy}</Text>
+            <Text className="result-deadline">
+              {created.deadlines.acceptBy}
+              {created.deadlines.provisional?.includes('acceptBy') ? '（暂定）' : ''}
+            </Text>
           </View>
         )}
         {created.jurisdiction && (

@@ -89,7 +89,10 @@ export default function Complaints() {
           <View className="complaint-meta">
             <Text className="complaint-received">提交于 {formatDate(item.receivedAt)}</Text>
             {item.status === 'submitted' && item.deadlines.acceptBy && (
-              <Text className="complaint-deadline">受理期限 {item.deadlines.acceptBy}</Text>
+              <Text className="complaint-deadline">
+                受理期限 {item.deadlines.acceptBy}
+                {item.deadlines.provisional?.includes('acceptBy') ? '（暂定）' : ''}
+              </Text>
             )}
           </View>
         </View>

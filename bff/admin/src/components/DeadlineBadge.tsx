@@ -1,6 +1,15 @@
-import { Tag } from 'antd';
+import { Tag, Tooltip } from 'antd';
 import type { CaseSummary } from '../api';
 import { CLOCK_LABELS } from '../labels';
+
+/** Marks a due date counted into a year whose holidays are not yet published: an estimate until they are entered. */
+export function ProvisionalTag() {
+  return (
+    <Tooltip title="该年度节假日安排尚未公布，期限暂按周末推算，公布后将重新计算">
+      <Tag className="deadline-provisional">暂定</Tag>
+    </Tooltip>
+  );
+}
 
 /** The running legal clock of a case, as the server computed it. */
 export function runningDeadline(c: Pick<CaseSummary, 'clock'>): { kind: string; date: string } | null {

@@ -16,7 +16,7 @@ import {
 import type { ComplaintStatus } from '../../../../shared/complaint/status';
 import { formatTime } from '../format';
 import { StatusTag } from '../components/StatusTag';
-import { DeadlineBadge } from '../components/DeadlineBadge';
+import { DeadlineBadge, ProvisionalTag } from '../components/DeadlineBadge';
 import { CATEGORY_TREE, PROBLEM_TYPE_TREE, findNode, type CategoryNode } from '../../../../shared/complaint/categories';
 import {
   BUSINESS_KIND_LABELS,
@@ -233,6 +233,16 @@ export default function CaseDetail() {
     );
   };
 
+  const deadline = (key: 'acceptBy' | 'mediationBy' | 'decideBy' | 'informBy') => {
+    const due = c.deadlines[key];
+    if (!due) return '—';
+    return (
+      <Space size={4}>
+        <span>{due}</span>
+        {c.deadlines.provisional?.includes(key) && <ProvisionalTag />}
+      </Space>
+    );
+  };
   const facts: DescriptionsProps['items'] = [
     { key: 'number', label: '案件编号', children: <Typography.Text copyable>{c.number}</Typography.Text> },
     { key: 'type', label: '类型', children: CASE_TYPE_LABELS[c.type] },
@@ -240,8 +250,8 @@ export default function CaseDetail() {
     { key: 'bureau', label: '承办单位', children: c.bureau.name },
     { key: 'receivedAt', label: '收到时间', children: formatTime(c.receivedAt) },
     { key: 'ruleSet', label: '适用规定', children: c.ruleSet.title },
-    { key: 'acceptBy', label: c.type === 'report' ? '立案决定期限' : '受理期限', children: (c.type === 'report' ? c.deadlines.decideBy : c.deadlines.acceptBy) ?? '—' },
-    { key: 'mediationBy', label: c.type === 'report' ? '告知举报人期限' : '调解期限', children: (c.type === 'report' ? c.deadlines.informBy : c.deadlines.mediationBy) ?? '—' },
+    { key: 'acceptBy', label: c.type === 'report' ? '立案决定期限' : '受理期限', children: deadline(c.type === 'report' ? 'decideBy' : 'acceptBy') },
+    { key: 'mediationBy', label: c.type === 'report' ? '告知举报人期限' : '调解期限', children: deadline(c.type === 'report' ? 'informBy' : 'mediationBy') },
     {
       key: 'clock',
       label: '时限提醒',

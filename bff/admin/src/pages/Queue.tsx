@@ -9,7 +9,7 @@ import { CASE_TYPES, type CaseType, type ComplaintStatus } from '../../../../sha
 import { formatTime } from '../format';
 import { CATEGORY_TREE, PROBLEM_TYPE_TREE, type CategoryNode } from '../../../../shared/complaint/categories';
 import { StatusTag } from '../components/StatusTag';
-import { DeadlineBadge, runningDeadline } from '../components/DeadlineBadge';
+import { DeadlineBadge, ProvisionalTag, runningDeadline } from '../components/DeadlineBadge';
 import { useLoad } from '../useLoad';
 import { ExportButtons, ExportProgressBar, useExport } from '../components/Export';
 
@@ -122,6 +122,7 @@ export default function Queue() {
             <span>
               {due.kind} {due.date}
             </span>
+            {c.clock?.provisional && <ProvisionalTag />}
             <DeadlineBadge daysLeft={c.daysLeft} overdue={c.overdue} paused={c.clock?.paused} />
           </Space>
         );

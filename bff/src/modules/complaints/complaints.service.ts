@@ -4,7 +4,7 @@ import type { Deps } from '../../context';
 import { isDuplicateKey, retryingUpsert } from '../../infra/db';
 import { AppError } from '../../http/errors';
 import { beijingDate } from '../../../../shared/calendar/working-days';
-import { initialDeadlines } from '../../../../shared/complaint/deadlines';
+import { initialDeadlines, provisionalDeadlines } from '../../../../shared/complaint/deadlines';
 import { formatCaseNumber, isValidCaseNumber } from '../../../../shared/complaint/case-number';
 import { STATUS_LABELS, type ComplaintStatus, type CaseType } from '../../../../shared/complaint/status';
 import { CATEGORY_TREE_VERSION } from '../../../../shared/complaint/categories';
@@ -43,6 +43,16 @@ type ComplaintBody = z.output<typeof complaintCreateBody>;
 type ReportBody = z.output<typeof reportCreateBody>;
 type CaseDoc = Case & { _id: mongoose.Types.ObjectId };
 
+/** The complaint clocks a consumer follows, and which of them are estimates. */
+function consumerDeadlines(doc: CaseDoc): ComplaintSummary['deadlines'] {
+  const shown = {
+    ...(doc.deadlines?.acceptBy ? { acceptBy: doc.deadlines.acceptBy } : {}),
+    ...(doc.deadlines?.mediationBy ? { mediationBy: doc.deadlines.mediationBy } : {}),
+  };
+  const provisional = provisionalDeadlines(beijingDate(doc.receivedAt), shown);
+  return { ...shown, ...(provisional.length ? { provisional } : {}) };
+}
+
 export function toSummary(doc: CaseDoc): ComplaintSummary {
   return {
     number: doc.number,
@@ -51,10 +61,7 @@ export function toSummary(doc: CaseDoc): ComplaintSummary {
     statusLabel: STATUS_LABELS[doc.status as ComplaintStatus],
     respondentName: doc.respondent.name,
     receivedAt: doc.receivedAt.toISOString(),
-    deadlines: {
-      ...(doc.deadlines?.acceptBy ? { acceptBy: doc.deadlines.acceptBy } : {}),
-      ...(doc.deadlines?.mediationBy ? { mediationBy: doc.deadlines.mediationBy } : {}),
-    },
+    deadlines: consumerDeadlines(doc),
     ...(doc.jurisdiction
       ? {
           jurisdiction: {

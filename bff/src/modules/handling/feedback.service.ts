@@ -10,7 +10,7 @@ import { ACTION_LABELS } from '../../../../shared/complaint/workflow';
 import { STATUS_LABELS, type CaseType, type ComplaintStatus } from '../../../../shared/complaint/status';
 import { runningClock, type ClockKind } from '../../../../shared/complaint/deadlines';
 import { isValidCaseNumber } from '../../../../shared/complaint/case-number';
-import { beijingDate } from '../../../../shared/calendar/working-days';
+import { beijingDate, isProvisional } from '../../../../shared/calendar/working-days';
 import { caseField, openCase, sealCaseValue } from '../complaints/case-seal';
 
 const CLOCK_LABELS: Record<ClockKind, string> = {
@@ -51,7 +51,9 @@ async function progressView(deps: Deps, stored: CaseDoc) {
         statusLabel: STATUS_LABELS[t.to as ComplaintStatus] ?? t.to,
         ...(t.note ? { note: t.note } : {}),
       })),
-    nextDeadline: clock ? { label: CLOCK_LABELS[clock.kind], due: clock.due, daysLeft: clock.daysLeft, paused: clock.paused } : null,
+    nextDeadline: clock
+      ? { label: CLOCK_LABELS[clock.kind], due: clock.due, daysLeft: clock.daysLeft, paused: clock.paused, provisional: isProvisional(beijingDate(doc.receivedAt), clock.due) }
+      : null,
     feedback: doc.feedback
       ? { satisfied: doc.feedback.satisfied, ...(doc.feedback.text ? { text: doc.feedback.text } : {}), at: doc.feedback.at.toISOString() }
       : null,

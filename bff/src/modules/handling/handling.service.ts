@@ -17,14 +17,16 @@ import {
   deadlineState,
   extendForPause,
   initialDeadlines,
+  provisionalDeadlines,
   ruleSetFor,
   runningClock,
   type ClockFacts,
+  type DeadlineKey,
   type RuleSet,
 } from '../../../../shared/complaint/deadlines';
 import { normaliseName, queryTerms } from '../../../../shared/complaint/search-terms';
 import { isValidCaseNumber, normalizeCaseNumber } from '../../../../shared/complaint/case-number';
-import { addWorkingDays, beijingDate, workingDaysBetween } from '../../../../shared/calendar/working-days';
+import { addWorkingDays, beijingDate, isProvisional, workingDaysBetween } from '../../../../shared/calendar/working-days';
 import { piiFields, type CaseFilters, type CaseListQuery, type PiiField, type TransitionInput } from '../../../../shared/api/admin';
 import { recordCaseChange } from '../insight/counters';
 import { announceOutbox } from '../notify/announce';
@@ -60,12 +62,15 @@ function clockFacts(doc: CaseDoc): ClockFacts {
 }
 
 function clockOf(doc: CaseDoc, today: string) {
-  const clock = runningClock(clockFacts(doc), today);
+  const running = runningClock(clockFacts(doc), today);
+  const clock = running && { ...running, provisional: isProvisional(beijingDate(doc.receivedAt), running.due) };
   return { clock, daysLeft: clock?.daysLeft ?? null, overdue: clock?.overdue ?? false, deadlines: deadlinesOf(doc) };
 }
 
-function deadlinesOf(doc: CaseDoc): Record<string, string> {
-  return Object.fromEntries(Object.entries(doc.deadlines ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+function deadlinesOf(doc: CaseDoc): Partial<Record<DeadlineKey, string>> & { provisional?: DeadlineKey[] } {
+  const dates = Object.fromEntries(Object.entries(doc.deadlines ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'));
+  const provisional = provisionalDeadlines(beijingDate(doc.receivedAt), dates);
+  return { ...dates, ...(provisional.length ? { provisional } : {}) };
 }
 
 /** Start of a Beijing calendar date as an instant. */
