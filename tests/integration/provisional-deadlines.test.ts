@@ -51,6 +51,15 @@ test('a deadline counted into a year without a schedule is provisional, for the 
   const rows = new Map<string, { clock: { provisional: boolean } }>(queue.body.items.map((c: { number: string }) => [c.number, c]));
   expect(rows.get(lateDecember)!.clock.provisional).toBe(true);
   expect(rows.get(june)!.clock.provisional).toBe(false);
+
+  // The export says the same: the estimated date carries 暂定, the settled one does not.
+  const csv = async (number: string) => {
+    const res = await fetch(`${h.url}/api/v1/admin/export?format=csv&q=${number}`, { headers: { cookie: staff.cookie } });
+    expect(res.status).toBe(200);
+    return res.text();
+  };
+  expect(await csv(lateDecember)).toContain(`${detail.body.deadlines.acceptBy}（暂定）`);
+  expect(await csv(june)).not.toContain('暂定');
 });
 
 test('once the next year’s schedule is entered, the same deadline is no longer provisional', async () => {

@@ -3,6 +3,7 @@ import { CASE_TYPE_LABELS, FINAL_STATUSES, STATUS_LABELS, type CaseType, type Co
 import { CHANNEL_LABELS, DEMAND_LABELS, type Channel, type Demand } from '../../../../shared/complaint/intake';
 import { CATEGORY_TREE, PROBLEM_TYPE_TREE, findNode, flattenCategories } from '../../../../shared/complaint/categories';
 import { runningClock, type ClockKind } from '../../../../shared/complaint/deadlines';
+import { beijingDate, isProvisional } from '../../../../shared/calendar/working-days';
 
 export type Cell = string | number;
 
@@ -124,6 +125,12 @@ export function rowOf(c: ExportCase, ctx: RowContext): Cell[] {
   return caseCells(c, ctx).map(neutralise);
 }
 
+/** A due date, marked 暂定 when it is counted into a year whose holidays are not yet published. */
+function dueCell(c: ExportCase, due: string | null | undefined): string {
+  if (!due) return '';
+  return isProvisional(beijingDate(c.receivedAt), due) ? `${due}（暂定）` : due;
+}
+
 function caseCells(c: ExportCase, ctx: RowContext): Cell[] {
   const b = c.business;
   const clock = runningClock({ type: c.type as CaseType, status: c.status as ComplaintStatus, deadlines: c.deadlines, pausedOn: c.pausedOn }, ctx.today);
@@ -147,8 +154,8 @@ function caseCells(c: ExportCase, ctx: RowContext): Cell[] {
     b?.productName ?? '',
     b?.amountCents ?? '',
     (b?.demands ?? []).map((d) => DEMAND_LABELS[d.type as Demand] ?? d.type).join('、'),
-    c.deadlines?.acceptBy ?? c.deadlines?.decideBy ?? '',
-    clock ? `${CLOCK_LABELS[clock.kind]} ${clock.due}${clock.paused ? '（检验中止）' : ''}` : '',
+    dueCell(c, c.deadlines?.acceptBy ?? c.deadlines?.decideBy),
+    clock ? `${CLOCK_LABELS[clock.kind]} ${dueCell(c, clock.due)}${clock.paused ? '（检验中止）' : ''}` : '',
     clock?.overdue ? '是' : '否',
     closedAt ? beijingTime(closedAt) : '',
     name,
