@@ -1,5 +1,5 @@
 /** npm run rotate-keys: every sealed value re-sealed under the current key, idempotent, resumable, safe beside the app. */
-import { createCipheriv, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import mongoose from 'mongoose';
 import { seed } from '../../bff/src/seed';
 import { createPii, looksSealed, type Pii } from '../../bff/src/infra/pii';
@@ -9,6 +9,7 @@ import { phonePlace } from '../../bff/src/modules/identity/identity.service';
 import { startHarness, type Harness } from '../support/harness';
 import { complaintBody, verifiedConsumer } from '../support/consumers';
 import { insertCase, signIn, type StaffClient } from '../support/handling';
+import { sealV1 } from '../support/sealed';
 
 const STAFF_PASSWORD = 'staff-password-1';
 const PDF = Buffer.concat([Buffer.from('%PDF-1.4\n'), randomBytes(1500 * 1024), Buffer.from('\n%%EOF\n')]);
@@ -26,14 +27,6 @@ let fileId: string;
 const bKey = randomBytes(32);
 const cKey = randomBytes(32);
 
-/** A value in the first format, as stored before values were bound to their place. */
-function sealV1(kid: string, key: Buffer, plaintext: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(Buffer.from(kid));
-  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return ['v1', kid, iv.toString('base64url'), body.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
-}
 
 /** Every sealed value in the database, found the way the rotation finds them. */
 async function sealedValues() {

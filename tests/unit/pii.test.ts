@@ -1,7 +1,8 @@
-import { createCipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createPii, looksSealed, SealedValueError, sealedKeyId } from '../../bff/src/infra/pii';
 import { loadConfig } from '../../config/bff';
 import { maskIdNumber, maskName, maskPhone } from '../../shared/identity/mask';
+import { sealV1 } from '../support/sealed';
 
 const k1 = randomBytes(32);
 const k2 = randomBytes(32);
@@ -9,14 +10,6 @@ const indexKey = randomBytes(32);
 
 const place = { collection: 'cases', field: 'complainant.phone', id: '665f1c2e9b1d4a0012345678' };
 
-/** A value sealed in the first format (bound to the key id only), as stored before places were bound. */
-function sealV1(kid: string, key: Buffer, plaintext: string): string {
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(Buffer.from(kid));
-  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return ['v1', kid, iv.toString('base64url'), body.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
-}
 
 describe('personal data sealing', () => {
   it('opens what it sealed, and the sealed form does not contain the plaintext', () => {
