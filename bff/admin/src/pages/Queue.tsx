@@ -113,7 +113,7 @@ export default function Queue() {
       // Shows whichever legal clock is running: acceptance or decision, mediation, telling the reporter.
       title: '办理期限',
       key: 'deadline',
-      width: 270,
+      width: 320,
       render: (_: unknown, c) => {
         const due = runningDeadline(c);
         if (!due) return <Typography.Text type="secondary">—</Typography.Text>;
