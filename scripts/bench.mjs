@@ -5,6 +5,7 @@
 // Then the dashboard run: BENCH_INSIGHT_CASES (100,000) generated cases, the stats read from the
 // counters against the same figures computed from the cases. Then the export run: 100,000 cases
 // exported through the HTTP app with memory sampled. BENCH_ONLY=http|push|insight|export runs one.
+import fs from 'node:fs';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
@@ -12,6 +13,9 @@ import {
   ROOT, ensureGo, ensureNodeModules, ensureSandboxKeys, ensureSystemPackages, log, run, stackEnv, startBff,
   startDatabase, startProcess, startRedis, startSandbox, startWorker, stopper, tsx,
 } from './lib/stack.mjs';
+
+// The consent text's version the API expects, read from its one definition (this script cannot import TypeScript).
+const ID_CONSENT_VERSION = /ID_CONSENT_VERSION = '([^']+)'/.exec(fs.readFileSync(path.join(ROOT, 'shared/api/identity.ts'), 'utf8'))[1];
 
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
@@ -128,7 +132,7 @@ async function main() {
       const sum = [...first17].reduce((acc, d, i) => acc + Number(d) * [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2][i], 0);
       const person = { name: '王压测', idNumber: first17 + '10X98765432'[sum % 11] };
       await post(`${bff.url}/api/v1/sandbox/identity/people`, person);
-      const verified = await post(`${bff.url}/api/v1/identity/verify`, { ...person, consent: true, consentVersion: '2026-01' }, auth);
+      const verified = await post(`${bff.url}/api/v1/identity/verify`, { ...person, consent: true, consentVersion: ID_CONSENT_VERSION }, auth);
       if (!verified.verified) throw new Error(`bench user not verified: ${JSON.stringify(verified)}`);
       const complaintBody = {
         respondent: { name: '压测商户', address: '北京市朝阳区建国路88号', regionCode: '110105' },
