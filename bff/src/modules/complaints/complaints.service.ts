@@ -4,7 +4,7 @@ import type { Deps } from '../../context';
 import { isDuplicateKey, retryingUpsert } from '../../infra/db';
 import { AppError } from '../../http/errors';
 import { beijingDate } from '../../../../shared/calendar/working-days';
-import { initialDeadlines, provisionalDeadlines } from '../../../../shared/complaint/deadlines';
+import { initialDeadlines, provisionalDeadlines, ruleSetFor } from '../../../../shared/complaint/deadlines';
 import { formatCaseNumber, isValidCaseNumber } from '../../../../shared/complaint/case-number';
 import { STATUS_LABELS, type ComplaintStatus, type CaseType } from '../../../../shared/complaint/status';
 import { CATEGORY_TREE_VERSION } from '../../../../shared/complaint/categories';
@@ -30,6 +30,7 @@ import { deleteDraft } from '../drafts/drafts.service';
 import { withNotifications } from '../notify/deliveries.service';
 import { caseField, openCase, sealCaseValue } from './case-seal';
 import { recordCaseChange } from '../insight/counters';
+import { applyClockEffects, type CaseDoc as HandlingCase, type UpdateParts } from '../handling/handling.service';
 
 /** States in which a case is still being worked, so a second one against the same respondent is a duplicate. */
 export const OPEN_STATUSES: readonly ComplaintStatus[] = ['submitted', 'accepted', 'mediating'];
@@ -380,22 +381,26 @@ export async function withdraw(deps: Deps, user: ConsumerRef, number: string, re
   const transition = doc.type === 'complaint' ? findTransition('withdraw', doc.status as ComplaintStatus) : undefined;
   if (!transition) throw new AppError(409, 'TRANSITION_NOT_ALLOWED', `当前状态（${STATUS_LABELS[doc.status as ComplaintStatus]}）不能撤回`);
   const at = new Date();
+  const to = transition.to as ComplaintStatus;
+  const u: UpdateParts = { $set: { status: to }, $unset: {}, $push: {} };
+  // The same clock effects as a staff step: a paused test ends, and an overdue mark goes.
+  applyClockEffects(transition, doc as HandlingCase, { ...doc, status: to, deadlines: { ...(doc.deadlines ?? {}) } } as HandlingCase, u, {
+    now: at,
+    today: beijingDate(at),
+    rules: ruleSetFor(beijingDate(doc.receivedAt)),
+    type: doc.type as CaseType,
+  });
+  u.$push.timeline = {
+    at,
+    actor: 'consumer',
+    action: 'withdraw',
+    from: doc.status,
+    to,
+    ...(reason ? { note: sealCaseValue(deps.pii, doc._id, caseField.timelineNote(at), reason) } : {}),
+  };
   const updated = await deps.models.Case.findOneAndUpdate(
     { _id: doc._id, version: doc.version, status: doc.status },
-    {
-      $set: { status: transition.to },
-      $inc: { version: 1 },
-      $push: {
-        timeline: {
-          at,
-          actor: 'consumer',
-          action: 'withdraw',
-          from: doc.status,
-          to: transition.to,
-          ...(reason ? { note: sealCaseValue(deps.pii, doc._id, caseField.timelineNote(at), reason) } : {}),
-        },
-      },
-    },
+    { $set: u.$set, $inc: { version: 1 }, $push: u.$push, ...(Object.keys(u.$unset).length ? { $unset: u.$unset } : {}) },
     { returnDocument: 'after' },
   ).lean<CaseDoc>();
   if (!updated) throw new AppError(409, 'CONFLICT', '案件状态刚刚发生变化，请刷新后再试');

@@ -320,6 +320,29 @@ export function applyDeadlineEffect(
   }
 }
 
+/**
+ * Everything a step does to a case's clocks, whoever takes it (staff or the consumer): the
+ * workflow table's deadline effect, then the marks the queue, the dashboard and the scanner read
+ * (deadline state, due date, whether it was ever late). Answers the clock running afterwards.
+ */
+export function applyClockEffects(
+  t: Transition,
+  doc: CaseDoc,
+  next: CaseDoc,
+  u: UpdateParts,
+  at: { now: Date; today: string; rules: RuleSet; type: CaseType; reason?: string },
+) {
+  applyDeadlineEffect(t.deadline, doc, next, u, at);
+  // Acting after a deadline passed leaves the case counted as late, whether or not the scanner saw it.
+  if (runningClock(clockFacts(doc), at.today)?.overdue) u.$set.wasOverdue = true;
+  const clock = runningClock(clockFacts(next), at.today);
+  u.$set.deadlineState = deadlineState(clock);
+  if (u.$set.deadlineState === 'overdue') u.$set.wasOverdue = true;
+  if (clock) u.$set.dueOn = clock.due;
+  else u.$unset.dueOn = 1;
+  return clock;
+}
+
 /** The timeline's note of a transition: the legal ground, where the case went, the staff's words. */
 export function timelineNote(t: Transition, reason: Reason | undefined, toBureauName: string | undefined, text: string | undefined): string {
   return [reason?.label, toBureauName ? `${t.action === 'reassign' ? '改派' : '移送'}至${toBureauName}` : undefined, text].filter(Boolean).join('；');
@@ -388,15 +411,7 @@ export async function transition(deps: Deps, staff: StaffSession, number: string
     };
   }
 
-  applyDeadlineEffect(t.deadline, doc, next, { $set, $unset, $push }, { now, today, rules, type, reason: input.reason });
-
-  // Acting after a deadline passed leaves the case counted as late, whether or not the scanner saw it.
-  if (runningClock(clockFacts(doc), today)?.overdue) $set.wasOverdue = true;
-  const clock = runningClock(clockFacts(next), today);
-  $set.deadlineState = deadlineState(clock);
-  if ($set.deadlineState === 'overdue') $set.wasOverdue = true;
-  if (clock) $set.dueOn = clock.due;
-  else $unset.dueOn = 1;
+  const clock = applyClockEffects(t, doc, next, { $set, $unset, $push }, { now, today, rules, type, reason: input.reason });
 
   const note = timelineNote(t, reason, toBureauName, input.reason);
   $push.timeline = { at: now, actor: `staff:${staff.username}`, role: staff.role, bureauCode: staff.bureauCode, action: t.action, from, to, ...(note ? { note } : {}) };
